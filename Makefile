@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Firmware conduit readiness: build, boot and test the patch series.
+#
+#   make demo     build stock and patched kernels, boot both under pKVM,
+#                 print their conduit timelines side by side
+#   make test     every test; ends with "N passed, N failed"
+#
+# KSRC=/path/to/tree uses another base tree (default: Debian's
+# linux-source-6.12 tarball). `make help` lists the other targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOP    := $(abspath .)
+BUILD  := $(TOP)/build
+T      := $(TOP)/tools/testing/conduit
+KTREE  := $(BUILD)/linux
+KSTOCK := $(BUILD)/stock
+RESULTS := $(BUILD)/results
+KSRC   ?=
+ARCH_ARGS := ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+JOBS   ?= $(shell nproc)
+PY     := python3
+
+# ccache pays off twice: stock and patched share almost every object, and
+# both trees are built with O=out inside the tree, so the command lines match.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+KMAKE_CC := $(if $(CCACHE),CC="ccache aarch64-linux-gnu-gcc")
+KMAKE = $(MAKE) --no-print-directory -C $(1) O=out $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
+
+PATCHED_IMAGE := $(KTREE)/out/arch/arm64/boot/Image
+STOCK_IMAGE   := $(KSTOCK)/out/arch/arm64/boot/Image
+FRAGMENT      := $(T)/qemu-arm64.config
+FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
+
+# Suites that `make test` runs, in order; each .mk fragment appends its own.
+# A suite writes PASS/FAIL lines to $(RESULTS)/<suite>.txt.
+TEST_SUITES := series-check-manifest boot
+
+export BUILD KTREE KSTOCK RESULTS TOP
+
+.PHONY: help deps tree kernel kernel-stock initramfs boot boot-stock demo test \
+	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
+
+help:
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@echo
+	@echo "Other targets:"
+	@echo "  deps          install missing Debian packages (apt-get; needs root)"
+	@echo "  tree          assemble SERIES onto the base in build/linux (git commits)"
+	@echo "  series-list   show the series: commits, new files, diff sections"
+	@echo "  kernel        arm64 build of the patched tree (build/linux/out)"
+	@echo "  kernel-stock  arm64 build of the base tree (build/stock/out)"
+	@echo "  boot          every boot scenario on the patched kernel"
+	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
+	@echo "  kunit coverage cocci-test coccicheck lint series series-check bench boot-matrix"
+
+# ---------------------------------------------------------------------------
+# Set-up: a fresh Debian bookworm machine needs nothing but this.
+
+DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev \
+	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
+	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
+	python3-sphinx lcov linux-source-6.12
+
+deps:
+	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
+		| awk '$$NF!="installed"{print $$1}'; \
+		for p in $(DEB_PACKAGES); do dpkg-query -W $$p >/dev/null 2>&1 || echo $$p; done); \
+	missing=$$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' '); \
+	if [ -n "$${missing// }" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: missing Debian packages: $$missing"; \
+			echo "deps: run as root, or: sudo apt-get install $$missing"; exit 1; \
+		fi; \
+		echo "deps: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing >/dev/null || \
+			{ echo "deps: apt-get install failed"; exit 1; }; \
+	fi
+
+# ---------------------------------------------------------------------------
+# The series
+
+tree: deps
+	@mkdir -p $(BUILD)
+	@flock $(BUILD)/.tree.lock $(PY) $(T)/series.py tree --repo $(TOP) --build $(BUILD) \
+		$(if $(KSRC),--ksrc $(KSRC))
+
+series-list:
+	@$(PY) $(T)/series.py list --repo $(TOP)
+
+series-check-manifest:
+	@mkdir -p $(RESULTS)
+	@if out=$$($(PY) $(T)/series.py check --repo $(TOP) 2>&1); then \
+		echo "PASS series manifest: $$out"; else echo "FAIL series manifest: $$out"; fi \
+		| tee $(RESULTS)/$@.txt
+
+# ---------------------------------------------------------------------------
+# Kernels
+
+$(BUILD)/init: $(T)/init.c
+	@mkdir -p $(BUILD)
+	aarch64-linux-gnu-gcc -Os -static -nostdlib -ffreestanding -fno-stack-protector \
+		-Wall -Wextra -Werror -o $@ $<
+
+# gen_init_cpio list for the built-in initramfs: /init and the nodes it uses.
+$(BUILD)/initramfs.list: $(BUILD)/init
+	@printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+		'nod /dev/kmsg 0644 0 0 c 1 11' 'dir /proc 0755 0 0' 'dir /sys 0755 0 0' \
+		'file /init $(BUILD)/init 0755 0 0' > $@
+
+initramfs: $(BUILD)/initramfs.list
+
+# $(call kconfig,tree,fragments...): allnoconfig + fragments, then check
+# that every "=y" line survived olddefconfig.
+define kconfig
+	$(call KMAKE,$(1)) -s allnoconfig
+	cd $(1) && KCONFIG_CONFIG=out/.config ./scripts/kconfig/merge_config.sh -m -O out \
+		out/.config $(2) >/dev/null
+	cd $(1)/out && ../scripts/config --file .config \
+		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list
+	$(call KMAKE,$(1)) -s olddefconfig
+	@bad=$$(for f in $(2); do grep -o '^CONFIG_[A-Za-z0-9_]*=y' $$f; done | \
+		while read s; do grep -qx "$$s" $(1)/out/.config || echo "$$s"; done); \
+	if [ -n "$$bad" ]; then echo "kernel: config fragment symbols did not stick in" \
+		"$(1)/out/.config:" $$bad; exit 1; fi
+endef
+
+define build_kernel
+	@if [ "$$(id -u)" != 0 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then \
+		echo "kernel: no aarch64-linux-gnu-gcc: run 'sudo apt-get install gcc-aarch64-linux-gnu'"; \
+		exit 1; fi
+	@avail=$$(df -Pk $(BUILD) | awk 'NR==2{print int($$4/1048576)}'); \
+	if [ "$$avail" -lt 3 ]; then echo "kernel: only $${avail} GiB free under $(BUILD);" \
+		"a kernel build needs about 3 GiB more: free some space"; exit 1; fi
+	$(call kconfig,$(1),$(2))
+	@echo "kernel: building $(1)"
+	@$(call KMAKE,$(1)) -s Image 2>&1 | tee $(1)/out/build.log | grep -v '^$$' || true; \
+		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of $(1) failed," \
+		"see $(1)/out/build.log"; rm -f $(1)/out/arch/arm64/boot/Image; exit 1; }
+endef
+
+kernel: tree $(BUILD)/initramfs.list
+	$(call build_kernel,$(KTREE),$(FRAGMENT) $(FRAGMENT_PATCHED))
+
+kernel-stock: tree $(BUILD)/initramfs.list
+	$(call build_kernel,$(KSTOCK),$(FRAGMENT))
+
+# ---------------------------------------------------------------------------
+# Boots
+
+BOOT_SCENARIOS := pkvm nvhe el1 early-consumer
+
+boot: kernel
+	@mkdir -p $(RESULTS); : > $(RESULTS)/boot.txt
+	@for s in $(BOOT_SCENARIOS); do \
+		$(PY) $(T)/boot.py run patched $$s --build $(BUILD) --results $(RESULTS)/boot.txt \
+			|| true; done
+	@for s in pkvm; do \
+		$(MAKE) --no-print-directory kernel-stock >/dev/null && \
+		$(PY) $(T)/boot.py run stock $$s --build $(BUILD) --results $(RESULTS)/boot.txt \
+			|| true; done
+
+S ?= pkvm
+K ?= patched
+scenario: $(if $(filter stock,$(K)),kernel-stock,kernel)
+	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
+
+demo: kernel kernel-stock
+	@$(PY) $(T)/boot.py run stock pkvm --build $(BUILD) >/dev/null || true
+	@$(PY) $(T)/boot.py run patched pkvm --build $(BUILD) >/dev/null || true
+	@echo; $(PY) $(T)/boot.py timeline pkvm --build $(BUILD)
+
+# ---------------------------------------------------------------------------
+# Tests
+
+-include $(wildcard $(T)/*.mk)
+
+test:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@for s in $(TEST_SUITES); do \
+		echo "=== $$s"; \
+		$(MAKE) --no-print-directory $$s || { \
+			grep -qs '^FAIL' $(RESULTS)/$$s.txt || \
+			echo "FAIL $$s: 'make $$s' failed before reporting" >> $(RESULTS)/$$s.txt; }; \
+	done
+	@$(PY) $(T)/summary.py $(RESULTS) $(TEST_SUITES)
+
+clean:
+	rm -rf $(BUILD)/boots $(RESULTS)
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a test kernel under QEMU and judge the console log.
+
+  boot.py run KERNEL SCENARIO --build DIR   boot, write DIR/boots/KERNEL-SCENARIO.{log,json}
+  boot.py timeline SCENARIO --build DIR      stock and patched timelines side by side
+  boot.py list                               the scenarios
+
+KERNEL is "stock" or "patched". A boot fails on a timeout, a panic, a WARN
+or BUG splat, a lockdep report, a hypervisor panic, or when /init is never
+reached. Scenario checks (the conduit order, the stock ordering bug, the
+early-consumer -EDEADLK) come on top, and each prints one PASS/FAIL line.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import scenarios as sc  # noqa: E402
+
+# The actors whose initcalls make up the timeline.
+ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
+          "load_uefi_certs", "init_ima"]
+
+# Console lines that make a boot fail, whatever the scenario.
+FATAL = [
+    ("panic", re.compile(r"Kernel panic|kernel BUG at|Internal error:|Oops")),
+    ("hyp panic", re.compile(r"HYP panic|hyp panic|nVHE hyp panic")),
+    ("WARN", re.compile(r"WARNING: CPU: \d+ PID: \d+ at |------------\[ cut here \]")),
+    ("BUG", re.compile(r"\bBUG: ")),
+    ("lockdep", re.compile(r"possible circular locking|possible recursive locking|"
+                           r"inconsistent lock state|lock held when returning|"
+                           r"suspicious RCU usage")),
+    ("hung task", re.compile(r"INFO: task .* blocked for more than")),
+    ("sleep in atomic", re.compile(r"sleeping function called from invalid context")),
+]
+
+TS = re.compile(r"^\[\s*(\d+\.\d+)\]\s?(.*)$")
+CALLING = re.compile(r"calling  (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? @ \d+")
+RETURNED = re.compile(r"initcall (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? returned (-?\d+) after (\d+) usecs")
+
+
+def parse_log(text):
+    """Return a dict describing the boot from its console output."""
+    res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
+           "kmsg_warnings": None, "kmsg_warn_lines": [], "conduit_debugfs": [],
+           "init_lines": []}
+    last_ts = 0.0
+    for raw in text.splitlines():
+        line = raw.rstrip("\r")
+        m = TS.match(line)
+        ts, body = (float(m.group(1)), m.group(2)) if m else (None, line)
+        if ts is not None:
+            last_ts = ts
+        for name, pat in FATAL:
+            if pat.search(line):
+                res["fatal"].append(f"{name}: {line.strip()}")
+        if "conduit-init: " in line:
+            msg = line.split("conduit-init: ", 1)[1]
+            res["init_lines"].append(msg)
+            if msg.startswith("userspace reached"):
+                res["userspace"] = True
+                res["events"].append((last_ts, "userspace", "/init reached"))
+            elif msg.startswith("kmsg-warnings: "):
+                v = msg.split(": ", 1)[1]
+                res["kmsg_warnings"] = int(v) if v.isdigit() else None
+            elif msg.startswith("kmsg-warn: "):
+                res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
+            elif msg.startswith("conduit: "):
+                res["conduit_debugfs"].append(msg.split(": ", 1)[1])
+            continue
+        if ts is None:
+            continue
+        c = CALLING.search(body)
+        if c and c.group(1) in ACTORS:
+            res["initcalls"].setdefault(c.group(1), {})["start"] = ts
+            res["events"].append((ts, c.group(1), "initcall starts"))
+            continue
+        r = RETURNED.search(body)
+        if r and r.group(1) in ACTORS:
+            ent = res["initcalls"].setdefault(r.group(1), {})
+            ent.update(end=ts, ret=int(r.group(2)), usecs=int(r.group(3)))
+            res["events"].append((ts, r.group(1), f"returned {r.group(2)}"))
+            continue
+        for who, pat in sc.EVENT_PATTERNS:
+            if pat.search(body):
+                res["events"].append((ts, who, body.strip()))
+                break
+    res["events"].sort(key=lambda e: e[0])
+    return res
+
+
+def run(kernel, name, build, timeout=None):
+    scen = sc.SCENARIOS[name]
+    image = os.path.join(build, kernel, "Image")
+    if not os.path.exists(image):
+        sys.exit(f"boot: no {kernel} kernel at {image}: run 'make kernel' / 'make kernel-stock'")
+    outdir = os.path.join(build, "boots")
+    os.makedirs(outdir, exist_ok=True)
+    base = os.path.join(outdir, f"{kernel}-{name}")
+    cmd = sc.qemu_command(scen, image, build)
+    limit = timeout or scen.get("timeout", 120)
+    start = time.monotonic()
+    with open(base + ".log", "w") as log:
+        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
+        log.flush()
+        try:
+            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=limit)
+            rc, timed_out = proc.returncode, False
+        except subprocess.TimeoutExpired:
+            rc, timed_out = None, True
+    wall = time.monotonic() - start
+    with open(base + ".log", errors="replace") as f:
+        text = f.read()
+    res = parse_log(text)
+    res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,
+               wall_seconds=round(wall, 2), log=base + ".log")
+    res["checks"] = sc.judge(scen, kernel, res)
+    with open(base + ".json", "w") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
+def verdict_lines(res):
+    tag = f"boot {res['kernel']}-{res['scenario']}"
+    lines = []
+    for check, ok, why in res["checks"]:
+        lines.append(f"{'PASS' if ok else 'FAIL'} {tag}: {check}" + ("" if ok else f" ({why})"))
+    return lines
+
+
+def load(build, kernel, name):
+    path = os.path.join(build, "boots", f"{kernel}-{name}.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def fmt_events(res, width):
+    if res is None:
+        return ["(not booted)"]
+    out = []
+    for ts, who, what in res["events"]:
+        s = f"{ts:9.6f} {who:<16} {what}"
+        out.append(s if len(s) <= width else s[:width - 1] + "~")
+    if res["timed_out"]:
+        out.append("TIMEOUT")
+    return out
+
+
+def timeline(build, name):
+    width = 62
+    stock, patched = load(build, "stock", name), load(build, "patched", name)
+    left, right = fmt_events(stock, width), fmt_events(patched, width)
+    print(f"Conduit timeline, scenario '{name}': {sc.SCENARIOS[name]['title']}")
+    print(f"{'stock (' + os.path.basename(build) + '/stock)':<{width}} | patched")
+    print("-" * width + "-+-" + "-" * width)
+    for i in range(max(len(left), len(right))):
+        lv = left[i] if i < len(left) else ""
+        rv = right[i] if i < len(right) else ""
+        print(f"{lv:<{width}} | {rv}")
+    print()
+    for res in (stock, patched):
+        if res is None:
+            continue
+        order = " -> ".join(a for a in sc.initcall_order(res))
+        print(f"{res['kernel']:>8}: initcall order {order}")
+        print(f"{'':>8}  userspace {'reached' if res['userspace'] else 'NOT reached'}, "
+              f"kernel warnings {res['kmsg_warnings']}, wall {res['wall_seconds']} s")
+        for check, ok, why in res["checks"]:
+            print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="action", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("kernel", choices=["stock", "patched"])
+    r.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    r.add_argument("--build", required=True)
+    r.add_argument("--results", help="append PASS/FAIL lines to this file")
+    r.add_argument("--timeout", type=int)
+    t = sub.add_parser("timeline")
+    t.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    t.add_argument("--build", required=True)
+    sub.add_parser("list")
+    a = ap.parse_args()
+    if a.action == "list":
+        for name, s in sc.SCENARIOS.items():
+            print(f"{name:<24} {s['title']}")
+        return
+    build = os.path.abspath(a.build)
+    if a.action == "timeline":
+        timeline(build, a.scenario)
+        return
+    res = run(a.kernel, a.scenario, build, a.timeout)
+    lines = verdict_lines(res)
+    print("\n".join(lines))
+    if a.results:
+        with open(a.results, "a") as f:
+            f.write("\n".join(lines) + "\n")
+    sys.exit(0 if all(ok for _, ok, _ in res["checks"]) else 1)
+
+
+if __name__ == "__main__":
+    main()

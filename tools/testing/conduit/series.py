@@ -1,0 +1,438 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Assemble the SERIES manifest onto a base kernel tree as git commits.
+
+Usage:
+  series.py tree   --repo DIR --build DIR [--ksrc PATH]   assemble build/linux
+  series.py list   --repo DIR                             print the resolved series
+  series.py check  --repo DIR                             parse and cross-check only
+
+The base tree is imported once into BUILD/linux as a git repository with a
+single base commit (tag "base"). The series is then built in a scratch index
+(GIT_INDEX_FILE) without touching the work tree, and only when every entry
+applied is the work tree moved to the new head with `git reset --hard`, which
+rewrites just the files that differ. Re-assembling after an edit therefore
+takes seconds and keeps make's timestamps on everything else.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+DEFAULT_BASE = "/usr/src/linux-source-6.12.tar.xz"
+MIN_FREE_GIB = 6
+# Fixed dates make assembly deterministic: same inputs, same commit ids.
+COMMIT_DATE = "1700000000 +0000"
+
+
+class SeriesError(Exception):
+    pass
+
+
+def die(msg):
+    print(f"series: error: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def git(args, cwd, env=None, input=None, check=True):
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    proc = subprocess.run(["git"] + args, cwd=cwd, env=full_env, input=input,
+                          capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise SeriesError(f"git {' '.join(args)}: {proc.stderr.strip()}")
+    return proc
+
+
+# --------------------------------------------------------------------------
+# Manifest
+
+
+class Commit:
+    def __init__(self, slug, line):
+        self.slug = slug
+        self.line = line
+        self.subject = None
+        self.upstream = True
+        self.files = []
+        self.message = []
+        self.sections = []      # (diff file, text)
+
+    def full_message(self, signoff):
+        body = "\n".join(self.message).strip("\n")
+        msg = self.subject + "\n\n"
+        if body:
+            msg += body + "\n\n"
+        if signoff:
+            msg += f"Signed-off-by: {signoff}\n"
+        return msg
+
+
+def parse_manifest(repo):
+    path = os.path.join(repo, "SERIES")
+    commits, cur, block = [], None, None
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.rstrip("\n")
+            where = f"SERIES:{n}"
+            if line.startswith("#"):
+                continue
+            if line.startswith("\t") or (line == "" and block == "message"):
+                if cur is None or block not in ("files", "message"):
+                    if line.strip():
+                        raise SeriesError(f"{where}: indented line outside files:/message:")
+                    continue
+                if block == "files":
+                    if line.strip():
+                        cur.files.append(line.strip())
+                else:
+                    cur.message.append(line[1:] if line.startswith("\t") else "")
+                continue
+            if not line.strip():
+                continue
+            key, sep, val = line.partition(":")
+            if not sep:
+                raise SeriesError(f"{where}: expected 'key: value', got {line!r}")
+            key, val = key.strip(), val.strip()
+            if key == "commit":
+                if not val or any(c.isspace() for c in val):
+                    raise SeriesError(f"{where}: bad commit slug {val!r}")
+                cur = Commit(val, where)
+                commits.append(cur)
+                block = None
+            elif cur is None:
+                raise SeriesError(f"{where}: '{key}:' before the first 'commit:'")
+            elif key == "subject":
+                cur.subject = val
+                block = None
+            elif key == "upstream":
+                if val not in ("yes", "no"):
+                    raise SeriesError(f"{where}: upstream: must be yes or no")
+                cur.upstream = val == "yes"
+                block = None
+            elif key in ("files", "message"):
+                block = key
+                if val:
+                    raise SeriesError(f"{where}: put {key} on the following tab-indented lines")
+            else:
+                raise SeriesError(f"{where}: unknown key {key!r}")
+
+    seen, test_only = set(), False
+    for c in commits:
+        if c.slug in seen:
+            raise SeriesError(f"{c.line}: commit {c.slug!r} appears twice")
+        seen.add(c.slug)
+        if not c.subject:
+            raise SeriesError(f"{c.line}: commit {c.slug!r} has no subject")
+        if not c.upstream:
+            test_only = True
+        elif test_only:
+            raise SeriesError(f"{c.line}: upstream commit {c.slug!r} follows a test-only one")
+        for f in c.files:
+            if not os.path.isfile(os.path.join(repo, f)):
+                raise SeriesError(f"{c.line}: commit {c.slug!r}: new file {f} is missing")
+    return commits
+
+
+DIFF_ROOTS = ("arch", "block", "certs", "crypto", "Documentation", "drivers",
+              "fs", "include", "init", "ipc", "kernel", "lib", "mm", "net",
+              "samples", "scripts", "security", "sound", "tools", "virt")
+DIFF_SKIP = ("tools/testing/conduit",)
+
+
+def find_diffs(repo):
+    found = []
+    for name in os.listdir(repo):
+        if name.endswith(".diff") and os.path.isfile(os.path.join(repo, name)):
+            found.append(name)
+    for root in DIFF_ROOTS:
+        top = os.path.join(repo, root)
+        for dirpath, dirnames, filenames in os.walk(top):
+            rel = os.path.relpath(dirpath, repo)
+            if rel.startswith(DIFF_SKIP):
+                dirnames[:] = []
+                continue
+            found += [os.path.join(rel, f) for f in filenames if f.endswith(".diff")]
+    return sorted(found)
+
+
+def split_sections(repo, diff):
+    """Yield (slug, text, first line number) for each commit: section."""
+    target = diff[:-len(".diff")]
+    sections, slug, start, buf = [], None, 0, []
+    with open(os.path.join(repo, diff)) as f:
+        lines = f.read().split("\n")
+    for n, line in enumerate(lines, 1):
+        if line.startswith("commit:"):
+            if slug is not None:
+                sections.append((slug, "\n".join(buf) + "\n", start))
+            slug, start, buf = line.split(":", 1)[1].strip(), n, []
+            continue
+        if slug is None:
+            if line.strip() and not line.startswith("#"):
+                raise SeriesError(f"{diff}:{n}: text before the first 'commit:' line")
+            continue
+        buf.append(line)
+    if slug is not None:
+        sections.append((slug, "\n".join(buf).rstrip("\n") + "\n", start))
+    for slug, text, n in sections:
+        for line in text.split("\n"):
+            if line.startswith(("--- ", "+++ ")):
+                path = line[4:].split("\t")[0]
+                if path != "/dev/null" and path[2:] != target:
+                    raise SeriesError(f"{diff}:{n}: section for {slug!r} patches "
+                                      f"{path}, but this file may only patch {target}")
+    return sections
+
+
+def load_series(repo):
+    commits = parse_manifest(repo)
+    by_slug = {c.slug: c for c in commits}
+    for diff in find_diffs(repo):
+        for slug, text, n in split_sections(repo, diff):
+            if slug not in by_slug:
+                raise SeriesError(f"{diff}:{n}: section names unknown commit {slug!r}")
+            by_slug[slug].sections.append((diff, text))
+    added = {}
+    for i, c in enumerate(commits):
+        for f in c.files:
+            if f in added:
+                raise SeriesError(f"{c.slug}: {f} is already added by {commits[added[f]].slug}")
+            added[f] = i
+    for i, c in enumerate(commits):
+        for diff, _ in c.sections:
+            target = diff[:-len(".diff")]
+            if target in added and added[target] >= i:
+                raise SeriesError(f"{diff}: commit {c.slug!r} changes {target} "
+                                  f"before {commits[added[target]].slug!r} adds it")
+    return commits
+
+
+# --------------------------------------------------------------------------
+# Base tree
+
+
+def base_identity(ksrc):
+    if ksrc is None:
+        if not os.access(DEFAULT_BASE, os.R_OK):
+            raise SeriesError(f"default base {DEFAULT_BASE} is missing: "
+                              "apt-get install linux-source-6.12, or set KSRC=/path/to/tree")
+        st = os.stat(DEFAULT_BASE)
+        return ("tarball", DEFAULT_BASE, f"{DEFAULT_BASE} size={st.st_size} mtime={int(st.st_mtime)}")
+    ksrc = os.path.abspath(ksrc)
+    if not os.path.isdir(ksrc) or not os.access(ksrc, os.R_OK | os.X_OK):
+        raise SeriesError(f"KSRC={ksrc} is not a readable directory")
+    if not os.path.isfile(os.path.join(ksrc, "Makefile")) or \
+       not os.path.isdir(os.path.join(ksrc, "kernel")):
+        raise SeriesError(f"KSRC={ksrc} does not look like a kernel tree (no Makefile or kernel/)")
+    if os.path.exists(os.path.join(ksrc, ".git")):
+        head = git(["rev-parse", "HEAD"], ksrc).stdout.strip()
+        return ("git", ksrc, f"{ksrc} git {head}")
+    return ("dir", ksrc, f"{ksrc} (plain directory)")
+
+
+def kernel_version(tree):
+    vals = {}
+    with open(os.path.join(tree, "Makefile")) as f:
+        for line in f:
+            for k in ("VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"):
+                if line.startswith(k + " ="):
+                    vals.setdefault(k, line.split("=", 1)[1].strip())
+    v = f"{vals.get('VERSION')}.{vals.get('PATCHLEVEL')}.{vals.get('SUBLEVEL')}"
+    return v + vals.get("EXTRAVERSION", "")
+
+
+def check_space(path):
+    st = os.statvfs(path)
+    free = st.f_bavail * st.f_frsize / 2**30
+    if free < MIN_FREE_GIB:
+        raise SeriesError(f"only {free:.1f} GiB free under {path}; a build needs "
+                          f"about {MIN_FREE_GIB} GiB: free some space and retry")
+
+
+def import_base(build, kind, src, ident):
+    """Create BUILD/linux with one base commit; returns the tree path."""
+    tree = os.path.join(build, "linux")
+    tmp = tree + ".new"
+    shutil.rmtree(tmp, ignore_errors=True)
+    env = {"GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE,
+           "GIT_AUTHOR_NAME": "base import", "GIT_AUTHOR_EMAIL": "base@import",
+           "GIT_COMMITTER_NAME": "base import", "GIT_COMMITTER_EMAIL": "base@import"}
+    print(f"series: importing base {ident} (once)")
+    if kind == "git":
+        git(["clone", "--quiet", "--shared", "--no-checkout", src, tmp], build)
+        git(["checkout", "--quiet", "--detach", "HEAD"], tmp)
+    else:
+        os.makedirs(tmp)
+        if kind == "tarball":
+            r = subprocess.run(["tar", "-xJf", src, "-C", tmp, "--strip-components=1"])
+        else:
+            r = subprocess.run(f"tar -C '{src}' --exclude=.git -cf - . | tar -C '{tmp}' -xf -",
+                               shell=True)
+        if r.returncode != 0:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise SeriesError(f"could not unpack the base {src}")
+        git(["init", "--quiet"], tmp)
+        git(["add", "-A", "-f"], tmp)
+        msg = f"base: Linux {kernel_version(tmp)} from {ident}\n"
+        git(["commit", "--quiet", "--no-verify", "-m", msg], tmp, env=env)
+    git(["tag", "-f", "base"], tmp)
+    with open(os.path.join(tmp, ".git", "info", "exclude"), "a") as f:
+        f.write("/out/\n")
+    with open(os.path.join(tmp, ".git", "conduit-base"), "w") as f:
+        f.write(ident + "\n")
+    shutil.rmtree(os.path.join(build, "stock"), ignore_errors=True)
+    if os.path.exists(tree):
+        old = tree + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(tree, old)
+        shutil.rmtree(old, ignore_errors=True)
+    os.rename(tmp, tree)
+    return tree
+
+
+def ensure_base(build, ksrc):
+    kind, src, ident = base_identity(ksrc)
+    os.makedirs(build, exist_ok=True)
+    tree = os.path.join(build, "linux")
+    marker = os.path.join(tree, ".git", "conduit-base")
+    current = open(marker).read().strip() if os.path.exists(marker) else None
+    if current != ident:
+        check_space(build)
+        tree = import_base(build, kind, src, ident)
+    base = git(["rev-parse", "base^{commit}"], tree).stdout.strip()
+    with open(os.path.join(build, "base.txt"), "w") as f:
+        f.write(f"base: {ident}\nversion: {kernel_version(tree)}\ncommit: {base}\n")
+    return tree, base
+
+
+# --------------------------------------------------------------------------
+# Assembly
+
+
+def identity(tree):
+    name = git(["config", "user.name"], tree, check=False).stdout.strip()
+    email = git(["config", "user.email"], tree, check=False).stdout.strip()
+    if name and email:
+        return name, email, True
+    # No identity configured: commit as the local user so that building and
+    # testing still work; `make series` refuses to produce emails this way.
+    user = os.environ.get("USER") or subprocess.run(["id", "-un"], capture_output=True,
+                                                   text=True).stdout.strip()
+    host = os.uname().nodename
+    return name or user, email or f"{user}@{host}", False
+
+
+def reverse_to_commit(repo, path, later_sections):
+    """Content of the series-new file PATH before LATER_SECTIONS were applied."""
+    with tempfile.TemporaryDirectory(prefix="series-") as tmp:
+        dst = os.path.join(tmp, path)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(os.path.join(repo, path), dst)
+        for slug, diff, text in reversed(later_sections):
+            p = subprocess.run(["git", "apply", "-R", "--recount", "-"], cwd=tmp, input=text,
+                               text=True, capture_output=True,
+                               env=dict(os.environ, GIT_CEILING_DIRECTORIES=tmp,
+                                        GIT_DIR=os.path.join(tmp, ".nogit")))
+            if p.returncode != 0:
+                raise SeriesError(f"entry {slug!r}: {diff} does not reverse-apply to the "
+                                  f"final {path}: {p.stderr.strip()}")
+        with open(dst, "rb") as f:
+            return f.read()
+
+
+def assemble(repo, build, ksrc, only_upstream=False):
+    commits = load_series(repo)
+    if only_upstream:
+        commits = [c for c in commits if c.upstream]
+    tree, base = ensure_base(build, ksrc)
+    name, email, configured = identity(tree)
+    signoff = f"{name} <{email}>"
+    env_id = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+              "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+              "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
+    index = os.path.join(tree, ".git", "series-index")
+    env = dict(env_id, GIT_INDEX_FILE=index)
+    git(["read-tree", base], tree, env=env)
+
+    later = {}      # path -> [(slug, diff, text)] for series-new files, in order
+    new_files = {f for c in commits for f in c.files}
+    for c in commits:
+        for diff, text in c.sections:
+            target = diff[:-len(".diff")]
+            if target in new_files:
+                later.setdefault(target, []).append((c.slug, diff, text))
+
+    position = {c.slug: i for i, c in enumerate(commits)}
+    head = base
+    for i, c in enumerate(commits):
+        for f in c.files:
+            pending = [s for s in later.get(f, []) if position[s[0]] > i]
+            data = reverse_to_commit(repo, f, pending)
+            blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=tree,
+                                  input=data, capture_output=True,
+                                  check=True).stdout.decode().strip()
+            mode = "100755" if os.access(os.path.join(repo, f), os.X_OK) else "100644"
+            git(["update-index", "--add", "--cacheinfo", f"{mode},{blob},{f}"], tree, env=env)
+        for diff, text in c.sections:
+            p = git(["apply", "--cached", "--recount", "-"], tree, env=env, input=text,
+                    check=False)
+            if p.returncode != 0:
+                raise SeriesError(f"entry {c.slug!r} ({c.line}) does not apply: {diff}: "
+                                  f"{p.stderr.strip()}")
+        treeid = git(["write-tree"], tree, env=env).stdout.strip()
+        head = git(["commit-tree", treeid, "-p", head], tree, env=env_id,
+                   input=c.full_message(signoff)).stdout.strip()
+    os.unlink(index)
+
+    old = git(["rev-parse", "HEAD"], tree).stdout.strip()
+    git(["update-ref", "refs/heads/series", head], tree)
+    if old != head or git(["status", "--porcelain", "--untracked-files=no"], tree).stdout:
+        git(["checkout", "--quiet", "-f", "series"], tree)
+    stock = os.path.join(build, "stock")
+    if not os.path.isdir(stock):
+        git(["worktree", "prune"], tree)
+        git(["worktree", "add", "--quiet", "--detach", stock, "base"], tree)
+    n_up = sum(c.upstream for c in commits)
+    print(f"series: {tree} at {head[:12]}: base {base[:12]} + {n_up} upstream "
+          f"+ {len(commits) - n_up} test-only commits"
+          + ("" if configured else " (no git identity configured: signed off as "
+             f"{signoff})"))
+    return tree
+
+
+def list_series(repo):
+    for n, c in enumerate(load_series(repo), 1):
+        tag = "" if c.upstream else "  [test-only]"
+        print(f"{n:2}. {c.slug}: {c.subject}{tag}")
+        for f in c.files:
+            print(f"      new   {f}")
+        for diff, _ in c.sections:
+            print(f"      diff  {diff}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("action", choices=["tree", "list", "check"])
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--build")
+    ap.add_argument("--ksrc")
+    a = ap.parse_args()
+    try:
+        if a.action == "tree":
+            assemble(os.path.abspath(a.repo), os.path.abspath(a.build), a.ksrc or None)
+        elif a.action == "list":
+            list_series(a.repo)
+        else:
+            print(f"series: {len(load_series(a.repo))} commits, manifest and diffs consistent")
+    except SeriesError as e:
+        die(str(e))
+
+
+if __name__ == "__main__":
+    main()
