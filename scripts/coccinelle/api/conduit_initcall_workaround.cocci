@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Find ad-hoc initcall level moves on FF-A and EFI variable consumers that
+/// the firmware conduit API makes unnecessary.
+///
+/// Before the conduit API, FF-A and EFI variable consumers were ordered
+/// against the firmware path by moving their initcall to an odd level:
+/// rootfs_initcall(), or a *_sync level such as late_initcall_sync(). The
+/// order that produces depends on link order and on other subsystems' levels,
+/// and it is wrong with protected KVM, whose FF-A proxy is final only at
+/// device_initcall_sync. conduit_ready_register() expresses the dependency
+/// itself, so the consumer can stay at its natural level.
+///
+/// A consumer is an initcall that calls invoke_ffa_fn(), an FF-A SMCCC
+/// call, an ffa_*() function, the FF-A driver's ops, EFI variable services
+/// (efi.*_variable*, efivar_*_variable*()), or a function of the same file
+/// that does.
+///
+/// Patch mode undoes the level move: rootfs_initcall() and the *_sync
+/// levels up to device_initcall_sync become device_initcall(), or
+/// module_init() in a file with module_exit() (the same level when built
+/// in); late_initcall_sync() becomes late_initcall(). This only preserves
+/// behaviour when the consumer is ordered by the conduit API, so in a file
+/// that does not use the API yet the patch also adds a FIXME comment asking
+/// for conduit_ready_register(): review every hunk.
+///
+// Confidence: Moderate
+// Copyright: (C) 2025 The firmware conduit authors.
+// URL: https://coccinelle.gitlabpages.inria.fr/website
+// Options: --no-includes --include-headers
+
+virtual patch
+virtual context
+virtual org
+virtual report
+
+@uses@
+identifier f =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register|conduit_ready_or_defer|conduit_status)$";
+@@
+
+f(...)
+
+@modexit@
+declarer name module_exit;
+identifier e;
+@@
+
+module_exit(e);
+
+@ic@
+declarer level =~ "^(rootfs_initcall|(core|postcore|arch|subsys|fs|device|late)_initcall_sync)$";
+identifier fn;
+@@
+
+level(fn);
+
+@fw@
+identifier g;
+identifier call =~ "^(invoke_ffa_fn|ffa_[a-z0-9_]+|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
+identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
+identifier fid =~ "^FFA_";
+identifier ops =~ "^(info|msg|mem|cpu|notifier)_ops$";
+identifier efim =~ "^(get_variable|get_next_variable|set_variable|set_variable_nonblocking|query_variable_info|query_variable_info_nonblocking)$";
+identifier m;
+expression E;
+symbol efi;
+@@
+
+g(...) {
+  <+...
+(
+  invoke_ffa_fn(...)
+|
+  call(...)
+|
+  smccc(fid, ...)
+|
+  E->ops->m(...)
+|
+  efi.efim(...)
+)
+  ...+>
+}
+
+// the initcall is a consumer itself, or calls one
+@direct@
+identifier ic.fn;
+identifier call =~ "^(invoke_ffa_fn|ffa_[a-z0-9_]+|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
+identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
+identifier fid =~ "^FFA_";
+identifier ops =~ "^(info|msg|mem|cpu|notifier)_ops$";
+identifier efim =~ "^(get_variable|get_next_variable|set_variable|set_variable_nonblocking|query_variable_info|query_variable_info_nonblocking)$";
+identifier m;
+expression E;
+symbol efi;
+@@
+
+fn(...) {
+  <+...
+(
+  invoke_ffa_fn(...)
+|
+  call(...)
+|
+  smccc(fid, ...)
+|
+  E->ops->m(...)
+|
+  efi.efim(...)
+)
+  ...+>
+}
+
+@indirect@
+identifier ic.fn, fw.g;
+@@
+
+fn(...) {
+  <+...
+  g(...)
+  ...+>
+}
+
+@bad depends on !patch && (direct || indirect)@
+declarer ic.level;
+identifier ic.fn;
+position p;
+@@
+
+level(fn@p);
+
+// --- patch mode ------------------------------------------------------------
+
+@fix_mod depends on patch && !context && !org && !report && (direct || indirect) && modexit && uses@
+declarer name rootfs_initcall, device_initcall_sync, module_init, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
+identifier ic.fn;
+@@
+
+(
+- rootfs_initcall(fn);
++ module_init(fn);
+|
+- device_initcall_sync(fn);
++ module_init(fn);
+|
+- core_initcall_sync(fn);
++ core_initcall(fn);
+|
+- postcore_initcall_sync(fn);
++ postcore_initcall(fn);
+|
+- arch_initcall_sync(fn);
++ arch_initcall(fn);
+|
+- subsys_initcall_sync(fn);
++ subsys_initcall(fn);
+|
+- fs_initcall_sync(fn);
++ fs_initcall(fn);
+|
+- late_initcall_sync(fn);
++ late_initcall(fn);
+)
+
+@fix_builtin depends on patch && !context && !org && !report && (direct || indirect) && !modexit && uses@
+declarer name rootfs_initcall, device_initcall_sync, device_initcall, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
+identifier ic.fn;
+@@
+
+(
+- rootfs_initcall(fn);
++ device_initcall(fn);
+|
+- device_initcall_sync(fn);
++ device_initcall(fn);
+|
+- core_initcall_sync(fn);
++ core_initcall(fn);
+|
+- postcore_initcall_sync(fn);
++ postcore_initcall(fn);
+|
+- arch_initcall_sync(fn);
++ arch_initcall(fn);
+|
+- subsys_initcall_sync(fn);
++ subsys_initcall(fn);
+|
+- fs_initcall_sync(fn);
++ fs_initcall(fn);
+|
+- late_initcall_sync(fn);
++ late_initcall(fn);
+)
+
+@fix_mod_todo depends on patch && !context && !org && !report && (direct || indirect) && modexit && !uses@
+declarer name rootfs_initcall, device_initcall_sync, module_init, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
+identifier ic.fn;
+@@
+
+(
+- rootfs_initcall(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ module_init(fn);
+|
+- device_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ module_init(fn);
+|
+- core_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ core_initcall(fn);
+|
+- postcore_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ postcore_initcall(fn);
+|
+- arch_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ arch_initcall(fn);
+|
+- subsys_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ subsys_initcall(fn);
+|
+- fs_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ fs_initcall(fn);
+|
+- late_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ late_initcall(fn);
+)
+
+@fix_builtin_todo depends on patch && !context && !org && !report && (direct || indirect) && !modexit && !uses@
+declarer name rootfs_initcall, device_initcall_sync, device_initcall, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
+identifier ic.fn;
+@@
+
+(
+- rootfs_initcall(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ device_initcall(fn);
+|
+- device_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ device_initcall(fn);
+|
+- core_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ core_initcall(fn);
+|
+- postcore_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ postcore_initcall(fn);
+|
+- arch_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ arch_initcall(fn);
+|
+- subsys_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ subsys_initcall(fn);
+|
+- fs_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ fs_initcall(fn);
+|
+- late_initcall_sync(fn);
++/* FIXME: order against the firmware path with conduit_ready_register() */
++ late_initcall(fn);
+)
+
+@script:python depends on org@
+p << bad.p;
+fn << ic.fn;
+level << ic.level;
+@@
+
+cocci.print_main("conduit_initcall_workaround: %s(%s)" % (level, fn), p)
+
+@script:python depends on report@
+p << bad.p;
+fn << ic.fn;
+level << ic.level;
+@@
+
+coccilib.report.print_report(p[0], "WARNING: conduit_initcall_workaround: %s(%s) moves an FF-A/EFI variable consumer to an ad-hoc initcall level; keep the natural level and order it with conduit_ready_register()" % (level, fn))
+
+@ctx depends on context@
+declarer ic.level;
+identifier ic.fn;
+position bad.p;
+@@
+
+* level(fn@p);

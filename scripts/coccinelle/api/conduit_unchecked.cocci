@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// The return value of wait_for_conduit(), wait_for_conduit_timeout(),
+/// wait_for_conduit_killable() and conduit_ready_register() must be checked.
+///
+/// A wait returns the status the conduit was published with, -EDEADLK when
+/// the init task asks during initcalls for a conduit that is still pending,
+/// -ETIME or -ERESTARTSYS. A caller that drops the value goes on to issue
+/// firmware calls over a path that may have failed or may not be final.
+/// conduit_ready_register() fails with a negative errno and then never runs
+/// the callback. Check the value, or cast it to (void) where ignoring it is
+/// deliberate.
+///
+// Confidence: High
+// Copyright: (C) 2025 The firmware conduit authors.
+// URL: https://coccinelle.gitlabpages.inria.fr/website
+// Options: --no-includes --include-headers
+
+virtual context
+virtual org
+virtual report
+
+@r depends on context || org || report@
+identifier fn =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register)$";
+position p;
+@@
+
+* fn@p(...);
+
+@s exists@
+identifier fn =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register)$";
+local idexpression ret;
+expression E, E2;
+position p, p2;
+@@
+
+* ret = fn@p(...);
+  ... when != ret
+(
+  return ret;
+|
+* ret@p2 = E;
+|
+* return@p2 E2;
+)
+
+@script:python depends on org@
+p << s.p;
+p2 << s.p2;
+fn << s.fn;
+@@
+
+coccilib.org.print_todo(p[0], "conduit_unchecked: value of %s() is stored but never read" % fn)
+
+@script:python depends on org@
+p << r.p;
+fn << r.fn;
+@@
+
+coccilib.org.print_todo(p[0], "conduit_unchecked: return value of %s() ignored; check it before using the firmware path" % fn)
+
+@script:python depends on report@
+p << s.p;
+p2 << s.p2;
+fn << s.fn;
+@@
+
+coccilib.report.print_report(p[0], "WARNING: conduit_unchecked: value of %s() is stored but never read (overwritten or dropped on line %s); check it before relying on the firmware path" % (fn, p2[0].line))
+
+@script:python depends on report@
+p << r.p;
+fn << r.fn;
+@@
+
+coccilib.report.print_report(p[0], "WARNING: conduit_unchecked: return value of %s() ignored; check it (or cast to (void) if deliberate) before relying on the firmware path" % fn)

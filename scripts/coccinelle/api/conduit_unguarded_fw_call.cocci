@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Find initcalls that reach FF-A or EFI variable services in code that
+/// neither waits for nor registers on a firmware conduit.
+///
+/// With protected KVM the host's SMCs are trapped by the hypervisor and the
+/// FF-A proxy is only final at device_initcall_sync. An FF-A call made
+/// earlier goes to the secure world behind the proxy's back (version
+/// negotiation then fails through the proxy), and EFI variable services may
+/// be StandaloneMM reached with FF-A direct messages. An initcall that makes
+/// such a call, directly or through a function of the same file, should be
+/// ordered against the conduit: conduit_ready_register() on CONDUIT_HOST_SMC
+/// (FF-A transport code) or CONDUIT_FFA (FF-A and EFI variable consumers),
+/// conduit_ready_or_defer() in a probe routine, or wait_for_conduit() from
+/// late_initcall() or later.
+///
+/// Firmware calls are: invoke_ffa_fn(), arm_smccc_1_1_{smc,hvc,invoke}() and
+/// arm_smccc_{smc,hvc}() with an FFA_* function ID, calls through the FF-A
+/// driver's ops (->info_ops, ->msg_ops, ->mem_ops, ->cpu_ops,
+/// ->notifier_ops), efi.{get,get_next,set,query}_variable* and
+/// efivar_{get,get_next,set,query}_variable*(). Plain SMCCC calls (PSCI,
+/// SOC_ID, TRNG, ...) are forwarded by pKVM at any time and are not reported.
+/// A file that uses the conduit API anywhere is assumed to be ordered.
+///
+// Confidence: Low
+// Copyright: (C) 2025 The firmware conduit authors.
+// URL: https://coccinelle.gitlabpages.inria.fr/website
+// Options: --no-includes --include-headers
+
+virtual report
+
+@initialize:python@
+@@
+
+seen = set()
+
+@uses depends on report@
+identifier f =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register|conduit_ready_or_defer|conduit_status)$";
+@@
+
+f(...)
+
+@ic depends on report && !uses@
+declarer level =~ "_initcall(_sync)?$|^module_init$";
+identifier fn;
+@@
+
+level(fn);
+
+@fw depends on report && !uses@
+identifier g;
+identifier call =~ "^(invoke_ffa_fn|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
+identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
+identifier fid =~ "^FFA_";
+identifier ops =~ "^(info|msg|mem|cpu|notifier)_ops$";
+identifier efim =~ "^(get_variable|get_next_variable|set_variable|set_variable_nonblocking|query_variable_info|query_variable_info_nonblocking)$";
+identifier m;
+expression E;
+symbol efi;
+@@
+
+g(...) {
+  <+...
+(
+  call(...)
+|
+  smccc(fid, ...)
+|
+  E->ops->m(...)
+|
+  efi.efim(...)
+)
+  ...+>
+}
+
+@direct depends on report && !uses@
+identifier fw.g;
+position p;
+@@
+
+g@p(...) { ... }
+
+@indirect depends on report && !uses@
+identifier ic.fn, fw.g;
+position p;
+@@
+
+fn@p(...) {
+  <+...
+  g(...)
+  ...+>
+}
+
+@script:python depends on report@
+p << direct.p;
+fn << ic.fn;
+g << fw.g;
+@@
+
+if fn == g and (p[0].file, p[0].line) not in seen:
+    seen.add((p[0].file, p[0].line))
+    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() calls FF-A or EFI variable services without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % fn)
+
+@script:python depends on report@
+p << indirect.p;
+fn << ic.fn;
+g << fw.g;
+@@
+
+if (p[0].file, p[0].line) not in seen:
+    seen.add((p[0].file, p[0].line))
+    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() reaches FF-A or EFI variable services through %s() without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % (fn, g))
