@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0
+# Included by the top-level Makefile: `make firmware` builds the conduit
+# test firmware into $(BUILD)/firmware/conduit-fw.bin.
+CONDUIT_FW_DIR := $(dir $(lastword $(MAKEFILE_LIST)))firmware
+CONDUIT_FW := $(BUILD)/firmware/conduit-fw.bin
+
+firmware: $(CONDUIT_FW)
+
+$(CONDUIT_FW): $(wildcard $(CONDUIT_FW_DIR)/*.[chS] $(CONDUIT_FW_DIR)/*.ld $(CONDUIT_FW_DIR)/Makefile)
+	$(MAKE) -C $(CONDUIT_FW_DIR) O=$(BUILD)/firmware CROSS_COMPILE=$(or $(CROSS),aarch64-linux-gnu-)
+
+.PHONY: firmware

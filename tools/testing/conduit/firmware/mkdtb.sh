@@ -1,0 +1,70 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the DTB the conduit test firmware hands to the kernel: QEMU's own
+# board DTB (dumped with the same machine options as the boot) plus a PSCI
+# node (method "smc"), /chosen bootargs and the initrd range.
+#
+# usage: mkdtb.sh -o OUT.dtb [-b BOOTARGS] [-i INITRD [-a INITRD_ADDR]]
+#                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP]
+#
+# MACHINE defaults to virt,secure=on,virtualization=on,gic-version=3;
+# CPU to max,lpa2=off; MEM to 1G; SMP to 1. They must match the boot's
+# -M/-cpu/-m/-smp, since the DTB describes memory and CPUs.
+set -eu
+
+out= bootargs= initrd= addr=0x48200000
+machine=virt,secure=on,virtualization=on,gic-version=3
+cpu=max,lpa2=off mem=1G smp=1
+QEMU=${QEMU:-qemu-system-aarch64}
+
+while getopts o:b:i:a:M:c:m:s: opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	b) bootargs=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	a) addr=$OPTARG ;;
+	M) machine=$OPTARG ;;
+	c) cpu=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	s) smp=$OPTARG ;;
+	*) sed -n '2,/^set/p' "$0" | sed 's/^# \{0,1\}//;/^set/d' >&2; exit 2 ;;
+	esac
+done
+[ -n "$out" ] || { echo "mkdtb.sh: -o OUT.dtb is required" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$QEMU" -M "$machine,dumpdtb=$tmp/board.dtb" -cpu "$cpu" -m "$mem" \
+	-smp "$smp" -nographic -display none >"$tmp/qemu.log" 2>&1 || {
+	cat "$tmp/qemu.log" >&2
+	exit 1
+}
+
+dtc -q -I dtb -O dts -o "$tmp/board.dts" "$tmp/board.dtb"
+
+# dts string escaping for the command line
+esc=$(printf '%s' "$bootargs" | sed 's/\\/\\\\/g; s/"/\\"/g')
+
+{
+	cat "$tmp/board.dts"
+	echo
+	echo "/ {"
+	echo "	psci {"
+	echo "		compatible = \"arm,psci-1.0\", \"arm,psci-0.2\";"
+	echo "		method = \"smc\";"
+	echo "	};"
+	echo "	chosen {"
+	echo "		bootargs = \"$esc\";"
+	if [ -n "$initrd" ]; then
+		size=$(stat -c %s "$initrd")
+		end=$(printf '0x%x' $((addr + size)))
+		echo "		linux,initrd-start = <0x0 $addr>;"
+		echo "		linux,initrd-end = <0x0 $end>;"
+	fi
+	echo "	};"
+	echo "};"
+} >"$tmp/out.dts"
+
+dtc -q -I dts -O dtb -o "$out" "$tmp/out.dts"
