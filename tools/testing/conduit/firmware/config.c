@@ -62,6 +62,17 @@ static int fw_cfg_read_file(const char *name, char *buf, u32 size)
 	return -1;
 }
 
+/* Number of CPUs QEMU created (FW_CFG_NB_CPUS, little-endian u16). */
+u32 fw_cfg_nr_cpus(void)
+{
+	u32 v;
+
+	fw_cfg_select(0x05);
+	v = readb(FW_CFG_DATA);
+	v |= readb(FW_CFG_DATA) << 8;
+	return v;
+}
+
 static u64 parse_num(const char *s)
 {
 	u64 v = 0;

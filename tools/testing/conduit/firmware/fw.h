@@ -62,6 +62,7 @@ extern u32 nr_cpus_seen;
 
 /* config.c */
 void config_read(void);
+u32 fw_cfg_nr_cpus(void);
 
 /* lib.c */
 void *memset(void *d, int c, unsigned long n);
@@ -87,6 +88,7 @@ int caller_el(void);
 /* psci.c */
 int psci_handle(u32 fid, struct regs *r, const char **name);
 void psci_cpu_up(int cpu);
+int psci_cpus_parked(void);
 void __attribute__((noreturn)) secondary_wait(int cpu);
 
 /* ffa.c */

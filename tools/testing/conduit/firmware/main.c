@@ -183,13 +183,15 @@ static u32 be32(u64 a)
 
 void primary_main(void)
 {
+	u32 nr;
+
 	config_read();
 	cpu_init_el3();
 	gic_dist_init();
 
 	fwlog(3, "BOOT fault=%s ffa_version=%x smccc=0x10002 psci=0x10001 "
-	      "entry=EL%u kernel=%x dtb=%x", cfg.fault_name,
-	      (u64)cfg.ffa_version, (u64)(have_el2 ? 2 : 1),
+	      "cpus=%u entry=EL%u kernel=%x dtb=%x", cfg.fault_name,
+	      (u64)cfg.ffa_version, (u64)fw_cfg_nr_cpus(), (u64)(have_el2 ? 2 : 1),
 	      (u64)KERNEL_ADDR, (u64)DTB_ADDR);
 
 	if (!strncmp(cfg.fault_name, "unknown:", 8)) {
@@ -210,6 +212,18 @@ void primary_main(void)
 	boot_done = 1;
 	dsb();
 	sev();
+
+	/* Let every secondary reach its CPU_ON wait before the kernel runs. */
+	nr = fw_cfg_nr_cpus();
+	if (nr > MAX_CPUS)
+		nr = MAX_CPUS;
+	for (u64 end = now_us() + 1000000; psci_cpus_parked() < (int)nr;) {
+		if (now_us() > end) {
+			fwlog(3, "WARN(only %u of %u CPUs came up)",
+			      (u64)psci_cpus_parked(), (u64)nr);
+			break;
+		}
+	}
 
 	fwlog(3, "ENTER(EL%u, entry=%x, x0=%x)", (u64)(have_el2 ? 2 : 1),
 	      (u64)KERNEL_ADDR, (u64)DTB_ADDR);

@@ -36,6 +36,16 @@ void psci_cpu_up(int cpu)
 	cpus[cpu].state = CPU_ON;
 }
 
+/* How many CPUs have reached secondary_wait() (or are on). */
+int psci_cpus_parked(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < MAX_CPUS; i++)
+		n += cpus[i].state != CPU_ABSENT;
+	return n;
+}
+
 /* Secondary CPUs (and CPUs that called CPU_OFF) wait here for CPU_ON. */
 void secondary_wait(int cpu)
 {
