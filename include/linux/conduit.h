@@ -58,13 +58,11 @@ typedef void (*conduit_ready_fn)(struct conduit_ready_block *crb, int status);
  * struct conduit_ready_block - a consumer's registration on a conduit
  * @ready: callback run once the conduit is published
  * @priority: callbacks with a higher priority run first at publish time
- * @node: private, links the block on the queue of pending callbacks
- * @id: private, the conduit the block is registered on
- * @state: private, registration state
  *
- * Everything but @ready and @priority must be zero when the block is first
- * registered: define it static or with an initialiser, or allocate it
- * zeroed. Blocks of equal priority run in registration order.
+ * The members after @priority are private to the core. They must be zero
+ * when the block is first registered: define it static or with an
+ * initialiser, or allocate it zeroed. Blocks of equal priority run in
+ * registration order.
  *
  * The core owns the block from conduit_ready_register() until
  * conduit_ready_unregister() returns, so it lives in static or heap storage,
@@ -140,6 +138,7 @@ static __always_inline int wait_for_conduit(enum conduit_id id)
 
 	might_sleep();
 	if ((unsigned int)id < CONDUIT_NR) {
+		/* Pairs with the release store in conduit_publish(). */
 		word = smp_load_acquire(&__conduit_word[id]);
 		if (likely(word <= 0))
 			return word;

@@ -90,6 +90,7 @@ const char * const conduit_names[CONDUIT_NR] = {
 struct conduit conduits[CONDUIT_NR];
 EXPORT_SYMBOL_IF_KUNIT(conduits);
 LIST_HEAD(conduit_blocks);
+/* Protects conduit_blocks, the state of every block and the claimants. */
 DEFINE_MUTEX(conduit_lock);
 
 /* Waiters of every conduit, and unregister() waiting for a callback. */
@@ -121,6 +122,7 @@ static bool conduit_valid(enum conduit_id id)
  */
 static int conduit_observe(enum conduit_id id)
 {
+	/* Pairs with smp_store_release() in conduit_settle(). */
 	int word = smp_load_acquire(&__conduit_word[id]);
 
 	if (word == CONDUIT_UNCLAIMED) {
@@ -345,6 +347,7 @@ int __wait_for_conduit(enum conduit_id id, unsigned int task_state,
 		long intr = prepare_to_wait_event(&conduit_waitq, &wq_entry,
 						  task_state);
 
+		/* Ordered after the enqueue; see the top comment. */
 		word = smp_load_acquire(&__conduit_word[id]);
 		if (word <= 0)
 			break;

@@ -146,10 +146,10 @@ static bool sleepers_reach(enum conduit_id id, int n)
 	while (atomic_read(&conduits[id].nr_waiters) < n) {
 		if (time_after(jiffies, end))
 			return false;
-		msleep(1);
+		usleep_range(500, 1000);
 	}
 	/* Give the last one time to get from the counter into schedule(). */
-	msleep(10);
+	msleep(20);
 	return true;
 }
 
@@ -638,7 +638,7 @@ static void callback_runs_exactly_once(struct kunit *test)
 
 static void sleep_in_callback(struct test_block *tb)
 {
-	msleep(5);
+	msleep(20);
 	tb->status = wait_for_conduit(tb->crb.id);
 }
 
@@ -851,7 +851,7 @@ struct racer {
 static void count_in_callback(struct test_block *tb)
 {
 	/* Widen the window in which unregister() meets a running callback. */
-	udelay(20);
+	usleep_range(10, 30);
 }
 
 static int racer_fn(void *data)
@@ -1063,6 +1063,7 @@ static struct kunit_suite conduit_test_suite = {
 	.exit = conduit_test_exit,
 	.test_cases = conduit_test_cases,
 };
+
 kunit_test_suite(conduit_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for firmware conduit readiness");
