@@ -10,3 +10,10 @@ $(CONDUIT_FW): $(wildcard $(CONDUIT_FW_DIR)/*.[chS] $(CONDUIT_FW_DIR)/*.ld $(CON
 	$(MAKE) -C $(CONDUIT_FW_DIR) O=$(BUILD)/firmware CROSS_COMPILE=$(or $(CROSS),aarch64-linux-gnu-)
 
 .PHONY: firmware
+
+# `make firmware-check`: boot the self-test payloads through the firmware.
+firmware-check: $(CONDUIT_FW)
+	$(MAKE) -C $(CONDUIT_FW_DIR)/selftest O=$(BUILD)/firmware CROSS_COMPILE=$(or $(CROSS),aarch64-linux-gnu-)
+	$(CONDUIT_FW_DIR)/selftest/run.sh $(BUILD)/firmware
+
+.PHONY: firmware-check
