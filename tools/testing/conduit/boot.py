@@ -25,6 +25,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import scenarios as sc  # noqa: E402
 
+# Where each kernel is built (O=out inside its tree).
+KERNEL_TREES = {"patched": "linux", "stock": "stock"}
+
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
           "load_uefi_certs", "init_ima"]
@@ -99,7 +102,7 @@ def parse_log(text):
 
 def run(kernel, name, build, timeout=None):
     scen = sc.SCENARIOS[name]
-    image = os.path.join(build, kernel, "Image")
+    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
     if not os.path.exists(image):
         sys.exit(f"boot: no {kernel} kernel at {image}: run 'make kernel' / 'make kernel-stock'")
     outdir = os.path.join(build, "boots")
@@ -175,7 +178,7 @@ def timeline(build, name):
         order = " -> ".join(a for a in sc.initcall_order(res))
         print(f"{res['kernel']:>8}: initcall order {order}")
         print(f"{'':>8}  userspace {'reached' if res['userspace'] else 'NOT reached'}, "
-              f"kernel warnings {res['kmsg_warnings']}, wall {res['wall_seconds']} s")
+              f"kernel warnings {len(sc.warnings(res))}, wall {res['wall_seconds']} s")
         for check, ok, why in res["checks"]:
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
 
