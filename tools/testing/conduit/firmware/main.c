@@ -274,25 +274,37 @@ static int smccc_handle(u32 fid, struct regs *r, const char **name)
 }
 
 /* Synchronous exception from a lower EL: SMCs only. */
-void el3_sync_lower(struct regs *r)
+void el3_sync_lower(struct regs *frame)
 {
 	u64 esr = read_sysreg(esr_el3);
-	u32 fid = (u32)r->x[0];
-	u64 a1 = r->x[1], a2 = r->x[2], a3 = r->x[3];
+	u32 fid = (u32)frame->x[0];
+	u64 a1 = frame->x[1], a2 = frame->x[2], a3 = frame->x[3];
+	struct regs in, out, *r;
+	int nres;
 	int el = caller_el();
 	const char *name = NULL, *res;
 	char unk[24], resbuf[40];
 
 	if ((esr >> 26) != 0x17)	/* EC: SMC from AArch64 */
-		fw_panic("unexpected trap from lower EL", r);
+		fw_panic("unexpected trap from lower EL", frame);
 
-	if (!(fid & (1U << 30))) {	/* SMC32: only the low 32 bits count */
+	/*
+	 * Handlers work on a copy. For SMC32 only the low 32 bits of the
+	 * arguments count. Only registers a handler changed are written back:
+	 * everything else, upper halves included, is preserved for the caller
+	 * (SMCCC 1.1+; Linux's arm_smccc_1_1_smc() relies on it), except the
+	 * result registers of the call, which get the handler's values.
+	 */
+	in = *frame;
+	if (!(fid & (1U << 30))) {
 		for (int i = 1; i < 18; i++)
-			r->x[i] = (u32)r->x[i];
+			in.x[i] = (u32)in.x[i];
 		a1 = (u32)a1;
 		a2 = (u32)a2;
 		a3 = (u32)a3;
 	}
+	out = in;
+	r = &out;
 
 	/* Slow direct responses: delay outside the lock. */
 	if (cfg.fault == FAULT_SLOW &&
@@ -317,6 +329,12 @@ void el3_sync_lower(struct regs *r)
 	fwlog_locked(el, "%s(%x,%x,%x) -> %s r=(%x,%x,%x)", name, a1, a2, a3,
 		     res, r->x[1], r->x[2], r->x[3]);
 	unlock();
+
+	/* FF-A returns w0-w7 / x0-x7, PSCI and SMCCC x0; write those back. */
+	nres = (fid & 0xbfffff00) == 0x84000000 && (fid & 0xff) >= 0x60 ? 8 : 1;
+	for (int i = 0; i < 18; i++)
+		if (i < nres || out.x[i] != in.x[i])
+			frame->x[i] = out.x[i];
 }
 
 void el3_unexpected_lower(struct regs *r)

@@ -71,8 +71,21 @@ static const u32 echo_uuid[4] = {	/* 8f3e94b8-1924-4e32-b03a-8d955482cfcc */
 	0xb8943e8f, 0x324e2419, 0x958d3ab0, 0xcccf8254,
 };
 
+/* SMC32 calls must preserve the upper halves of registers they don't return. */
+static int smc32_preserves(void)
+{
+	register u64 x0 asm("x0") = 0x84000000, x1 asm("x1") = 0xdead000100000001UL,
+		x4 asm("x4") = 0xdead000400000004UL, x17 asm("x17") = 0xdead001700000017UL;
+
+	asm volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x4), "+r"(x17) : :
+		     "memory", "x2", "x3");
+	return x0 == 0x10001 && x1 == 0xdead000100000001UL &&
+	       x4 == 0xdead000400000004UL && x17 == 0xdead001700000017UL;
+}
+
 void selftest_main(u64 dtb)
 {
+	CHECK(smc32_preserves());
 	struct res r;
 	u64 rx = (u64)rxtx[0], tx = (u64)rxtx[1];
 	int i;
