@@ -3,7 +3,8 @@
 #
 # Build the DTB the conduit test firmware hands to the kernel: QEMU's own
 # board DTB (dumped with the same machine options as the boot) plus a PSCI
-# node (method "smc"), /chosen bootargs and the initrd range.
+# node (method "smc"), enable-method = "psci" on every CPU, /chosen bootargs
+# and the initrd range.
 #
 # usage: mkdtb.sh -o OUT.dtb [-b BOOTARGS] [-i INITRD [-a INITRD_ADDR]]
 #                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP]
@@ -60,6 +61,14 @@ esc=$(printf '%s' "$bootargs" | sed 's/\\/\\\\/g; s/"/\\"/g')
 	echo "	psci {"
 	echo "		compatible = \"arm,psci-1.0\", \"arm,psci-0.2\";"
 	echo "		method = \"smc\";"
+	echo "	};"
+	# QEMU only sets enable-method when it provides PSCI itself.
+	echo "	cpus {"
+	for cpu in $(sed -n 's/^\t\tcpu@\([0-9a-f]*\) {$/\1/p' "$tmp/board.dts"); do
+		echo "		cpu@$cpu {"
+		echo "			enable-method = \"psci\";"
+		echo "		};"
+	done
 	echo "	};"
 	echo "	chosen {"
 	echo "		bootargs = \"$esc\";"
