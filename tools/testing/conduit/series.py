@@ -58,6 +58,7 @@ class Commit:
         self.line = line
         self.subject = None
         self.upstream = True
+        self.stock = False
         self.files = []
         self.message = []
         self.sections = []      # (diff file, text)
@@ -114,6 +115,11 @@ def parse_manifest(repo):
                     raise SeriesError(f"{where}: upstream: must be yes or no")
                 cur.upstream = val == "yes"
                 block = None
+            elif key == "stock":
+                if val not in ("yes", "no"):
+                    raise SeriesError(f"{where}: stock: must be yes or no")
+                cur.stock = val == "yes"
+                block = None
             elif key in ("files", "message"):
                 block = key
                 if val:
@@ -128,6 +134,8 @@ def parse_manifest(repo):
         seen.add(c.slug)
         if not c.subject:
             raise SeriesError(f"{c.line}: commit {c.slug!r} has no subject")
+        if c.stock and c.upstream:
+            raise SeriesError(f"{c.line}: stock: yes is only for test-only commits")
         if not c.upstream:
             test_only = True
         elif test_only:
@@ -345,31 +353,27 @@ def reverse_to_commit(repo, path, later_sections):
             return f.read()
 
 
-def assemble(repo, build, ksrc, only_upstream=False):
-    commits = load_series(repo)
-    if only_upstream:
-        commits = [c for c in commits if c.upstream]
-    tree, base = ensure_base(build, ksrc)
-    name, email, configured = identity(tree)
-    signoff = f"{name} <{email}>"
-    env_id = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-              "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
-              "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
+def build_chain(repo, tree, base, commits, all_commits, env_id, signoff):
+    """Commit COMMITS on top of BASE in a scratch index; return the new head.
+
+    ALL_COMMITS is the whole series: a file that a commit adds is kept in
+    its final form, so the sections of every later commit that touch it are
+    reverse-applied to get the content at that commit.
+    """
     index = os.path.join(tree, ".git", "series-index")
     env = dict(env_id, GIT_INDEX_FILE=index)
     git(["read-tree", base], tree, env=env)
-
+    position = {c.slug: i for i, c in enumerate(all_commits)}
+    new_files = {f for c in all_commits for f in c.files}
     later = {}      # path -> [(slug, diff, text)] for series-new files, in order
-    new_files = {f for c in commits for f in c.files}
-    for c in commits:
+    for c in all_commits:
         for diff, text in c.sections:
             target = diff[:-len(".diff")]
             if target in new_files:
                 later.setdefault(target, []).append((c.slug, diff, text))
-
-    position = {c.slug: i for i, c in enumerate(commits)}
     head = base
-    for i, c in enumerate(commits):
+    for c in commits:
+        i = position[c.slug]
         for f in c.files:
             pending = [s for s in later.get(f, []) if position[s[0]] > i]
             data = reverse_to_commit(repo, f, pending)
@@ -388,18 +392,48 @@ def assemble(repo, build, ksrc, only_upstream=False):
         head = git(["commit-tree", treeid, "-p", head], tree, env=env_id,
                    input=c.full_message(signoff)).stdout.strip()
     os.unlink(index)
+    return head
 
+
+def move_worktree(tree, branch, head):
+    """Point BRANCH at HEAD and check it out, rewriting only changed files."""
     old = git(["rev-parse", "HEAD"], tree).stdout.strip()
-    git(["update-ref", "refs/heads/series", head], tree)
-    if old != head or git(["status", "--porcelain", "--untracked-files=no"], tree).stdout:
-        git(["checkout", "--quiet", "-f", "series"], tree)
+    git(["update-ref", f"refs/heads/{branch}", head], tree)
+    dirty = git(["status", "--porcelain", "--untracked-files=no"], tree).stdout
+    cur = git(["symbolic-ref", "-q", "HEAD"], tree, check=False).stdout.strip()
+    if old != head or dirty or cur != f"refs/heads/{branch}":
+        git(["checkout", "--quiet", "-f", branch], tree)
+
+
+def assemble(repo, build, ksrc):
+    commits = load_series(repo)
+    tree, base = ensure_base(build, ksrc)
+    name, email, configured = identity(tree)
+    signoff = f"{name} <{email}>"
+    env_id = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+              "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+              "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
+    head = build_chain(repo, tree, base, commits, commits, env_id, signoff)
+    # The stock kernel: the base plus the test-only commits marked "stock:
+    # yes" (instrumentation such as the FF-A echo client), so both kernels
+    # are observed with the same probes.
+    stock_commits = [c for c in commits if c.stock]
+    stock_head = build_chain(repo, tree, base, stock_commits, commits, env_id, signoff)
+    upstream = [c for c in commits if c.upstream]
+    git(["update-ref", "refs/heads/upstream",
+         git(["rev-parse", f"{head}~{len(commits) - len(upstream)}"], tree).stdout.strip()],
+        tree)
+    move_worktree(tree, "series", head)
     stock = os.path.join(build, "stock")
     if not os.path.isdir(stock):
         git(["worktree", "prune"], tree)
-        git(["worktree", "add", "--quiet", "--detach", stock, "base"], tree)
-    n_up = sum(c.upstream for c in commits)
-    print(f"series: {tree} at {head[:12]}: base {base[:12]} + {n_up} upstream "
-          f"+ {len(commits) - n_up} test-only commits"
+        git(["branch", "-f", "stock", stock_head], tree)
+        git(["worktree", "add", "--quiet", stock, "stock"], tree)
+    else:
+        move_worktree(stock, "stock", stock_head)
+    print(f"series: {tree} at {head[:12]}: base {base[:12]} + {len(upstream)} upstream "
+          f"+ {len(commits) - len(upstream)} test-only commits; "
+          f"{stock} at {stock_head[:12]}: base + {len(stock_commits)} test-only"
           + ("" if configured else " (no git identity configured: signed off as "
              f"{signoff})"))
     return tree
@@ -408,6 +442,7 @@ def assemble(repo, build, ksrc, only_upstream=False):
 def list_series(repo):
     for n, c in enumerate(load_series(repo), 1):
         tag = "" if c.upstream else "  [test-only]"
+        tag += "  [also on stock]" if c.stock else ""
         print(f"{n:2}. {c.slug}: {c.subject}{tag}")
         for f in c.files:
             print(f"      new   {f}")
