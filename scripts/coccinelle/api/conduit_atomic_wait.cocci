@@ -22,6 +22,12 @@ virtual context
 virtual org
 virtual report
 
+// Only files that wait on a conduit are parsed (spatch's token prefilter).
+@gate@
+@@
+
+\(wait_for_conduit\|wait_for_conduit_timeout\|wait_for_conduit_killable\)(...)
+
 @initialize:python@
 @@
 
@@ -53,7 +59,7 @@ def in_guard_scope(p1, p2):
                     return False
     return False
 
-@r exists@
+@r depends on gate exists@
 identifier lock =~ "^(spin_lock|spin_lock_irq|spin_lock_irqsave|spin_lock_bh|spin_lock_nested|spin_lock_irqsave_nested|raw_spin_lock|raw_spin_lock_irq|raw_spin_lock_irqsave|raw_spin_lock_bh|raw_spin_lock_nested|raw_spin_lock_irqsave_nested)$";
 identifier unlock =~ "^(raw_)?spin_unlock(_irq|_irqrestore|_bh)?$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
@@ -64,7 +70,7 @@ position p1, p2;
   ... when != unlock(...)
 * wait@p2(...)
 
-@rw exists@
+@rw depends on gate exists@
 identifier lock =~ "^(read|write)_lock(_irq|_irqsave|_bh)?$";
 identifier unlock =~ "^(read|write)_unlock(_irq|_irqrestore|_bh)?$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
@@ -75,7 +81,7 @@ position p1, p2;
   ... when != unlock(...)
 * wait@p2(...)
 
-@rcu exists@
+@rcu depends on gate exists@
 identifier lock =~ "^rcu_read_lock(_bh|_sched)?$";
 identifier unlock =~ "^rcu_read_unlock(_bh|_sched)?$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
@@ -86,7 +92,7 @@ position p1, p2;
   ... when != unlock(...)
 * wait@p2(...)
 
-@irq exists@
+@irq depends on gate exists@
 identifier lock =~ "^local_irq_(disable|save)$";
 identifier unlock =~ "^local_irq_(enable|restore)$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
@@ -97,7 +103,7 @@ position p1, p2;
   ... when != unlock(...)
 * wait@p2(...)
 
-@pre exists@
+@pre depends on gate exists@
 identifier lock =~ "^preempt_disable(_notrace)?$";
 identifier unlock =~ "^preempt_enable(_no_resched|_notrace)?$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
@@ -108,17 +114,39 @@ position p1, p2;
   ... when != unlock(...)
 * wait@p2(...)
 
-@grd exists@
+@grd depends on gate exists@
 identifier cls =~ "^(spinlock|spinlock_irq|spinlock_irqsave|spinlock_bh|raw_spinlock|raw_spinlock_irq|raw_spinlock_irqsave|raw_spinlock_bh|read_lock|read_lock_irq|read_lock_irqsave|write_lock|write_lock_irq|write_lock_irqsave|rcu|irq|irqsave|preempt|preempt_notrace)$";
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
 position p1, p2;
+@@
+
+  guard(cls)@p1(...);
+  ...
+  wait@p2(...)
+
+// a guard only covers the rest of its own block
+@script:python gscope depends on gate@
+p1 << grd.p1;
+p2 << grd.p2;
+ok;
+@@
+
+if in_guard_scope(p1[0], p2[0]):
+    coccinelle.ok = cocci.make_ident("in_scope")
+else:
+    cocci.include_match(False)
+
+@depends on gate && context@
+identifier gscope.ok;
+identifier grd.cls, grd.wait;
+position grd.p1, grd.p2;
 @@
 
 * guard(cls)@p1(...);
   ...
 * wait@p2(...)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p1 << r.p1;
 p2 << r.p2;
 lock << r.lock;
@@ -128,7 +156,7 @@ wait << r.wait;
 cocci.print_main("conduit_atomic_wait: %s() under %s()" % (wait, lock), p2)
 cocci.print_secs(lock, p1)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p1 << rw.p1;
 p2 << rw.p2;
 lock << rw.lock;
@@ -138,7 +166,7 @@ wait << rw.wait;
 cocci.print_main("conduit_atomic_wait: %s() under %s()" % (wait, lock), p2)
 cocci.print_secs(lock, p1)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p1 << rcu.p1;
 p2 << rcu.p2;
 lock << rcu.lock;
@@ -148,7 +176,7 @@ wait << rcu.wait;
 cocci.print_main("conduit_atomic_wait: %s() under %s()" % (wait, lock), p2)
 cocci.print_secs(lock, p1)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p1 << irq.p1;
 p2 << irq.p2;
 lock << irq.lock;
@@ -158,7 +186,7 @@ wait << irq.wait;
 cocci.print_main("conduit_atomic_wait: %s() under %s()" % (wait, lock), p2)
 cocci.print_secs(lock, p1)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p1 << pre.p1;
 p2 << pre.p2;
 lock << pre.lock;
@@ -168,18 +196,18 @@ wait << pre.wait;
 cocci.print_main("conduit_atomic_wait: %s() under %s()" % (wait, lock), p2)
 cocci.print_secs(lock, p1)
 
-@script:python depends on org@
+@script:python depends on gate && org@
+ok << gscope.ok;
 p1 << grd.p1;
 p2 << grd.p2;
 cls << grd.cls;
 wait << grd.wait;
 @@
 
-if in_guard_scope(p1[0], p2[0]):
-    cocci.print_main("conduit_atomic_wait: %s() under guard(%s)" % (wait, cls), p2)
-    cocci.print_secs("guard", p1)
+cocci.print_main("conduit_atomic_wait: %s() under guard(%s)" % (wait, cls), p2)
+cocci.print_secs("guard", p1)
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p1 << r.p1;
 p2 << r.p2;
 lock << r.lock;
@@ -188,7 +216,7 @@ wait << r.wait;
 
 coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() with a spinlock held (%s() on line %s); use conduit_status() or wait before taking the lock" % (wait, lock, p1[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p1 << rw.p1;
 p2 << rw.p2;
 lock << rw.lock;
@@ -197,7 +225,7 @@ wait << rw.wait;
 
 coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() with an rwlock held (%s() on line %s); use conduit_status() or wait before taking the lock" % (wait, lock, p1[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p1 << rcu.p1;
 p2 << rcu.p2;
 lock << rcu.lock;
@@ -206,7 +234,7 @@ wait << rcu.wait;
 
 coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() inside an RCU read-side critical section (%s() on line %s); use conduit_status() or wait before entering it" % (wait, lock, p1[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p1 << irq.p1;
 p2 << irq.p2;
 lock << irq.lock;
@@ -215,7 +243,7 @@ wait << irq.wait;
 
 coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() with interrupts disabled (%s() on line %s); use conduit_status() or wait before disabling them" % (wait, lock, p1[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p1 << pre.p1;
 p2 << pre.p2;
 lock << pre.lock;
@@ -224,12 +252,12 @@ wait << pre.wait;
 
 coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() with preemption disabled (%s() on line %s); use conduit_status() or wait before disabling it" % (wait, lock, p1[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
+ok << gscope.ok;
 p1 << grd.p1;
 p2 << grd.p2;
 cls << grd.cls;
 wait << grd.wait;
 @@
 
-if in_guard_scope(p1[0], p2[0]):
-    coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() in the scope of guard(%s) on line %s; use conduit_status() or wait before entering the guarded scope" % (wait, cls, p1[0].line))
+coccilib.report.print_report(p2[0], "ERROR: conduit_atomic_wait: blocking %s() in the scope of guard(%s) on line %s; use conduit_status() or wait before entering the guarded scope" % (wait, cls, p1[0].line))

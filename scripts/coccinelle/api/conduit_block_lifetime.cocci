@@ -21,9 +21,24 @@
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 
-virtual context
 virtual org
 virtual report
+
+@initialize:python@
+@@
+
+# (file, function, block name) of every conduit_ready_unregister() call,
+# and (file, exit function, callee) of every call made by a module_exit()
+# function; filled in file order by the script rules below.
+unregisters = set()
+exit_callees = set()
+
+
+def exit_unregisters(file, exitfn, blk):
+    if (file, exitfn, blk) in unregisters:
+        return True
+    return any((file, h, blk) in unregisters
+               for (f, e, h) in exit_callees if f == file and e == exitfn)
 
 // --- automatic storage ------------------------------------------------------
 
@@ -48,9 +63,9 @@ f(...) {
 )
   ... when any
 (
-* conduit_ready_register@p(id, &crb)
+  conduit_ready_register@p(id, &crb)
 |
-* conduit_ready_register@p(id, &crb.fld)
+  conduit_ready_register@p(id, &crb.fld)
 )
   ... when any
 }
@@ -111,67 +126,70 @@ conduit_ready_register@p(id, &E.blk)
 conduit_ready_register@p(id, &E->blk)
 )
 
-// functions that unregister the same block, by name
+// functions that unregister a block, by block name
 @unreg@
-identifier mreg.blk, g;
+identifier blk, g;
 expression E;
+position pu;
 @@
 
 g(...) {
   <+...
 (
-  conduit_ready_unregister(&blk)
+  conduit_ready_unregister@pu(&blk)
 |
-  conduit_ready_unregister(&E.blk)
+  conduit_ready_unregister@pu(&E.blk)
 |
-  conduit_ready_unregister(&E->blk)
+  conduit_ready_unregister@pu(&E->blk)
 )
   ...+>
 }
 
-// the exit function is one of them, or calls one of them
-@exit_unreg@
-identifier mexit.exitfn, mreg.blk;
-expression E;
+@script:python depends on mreg@
+g << unreg.g;
+blk << unreg.blk;
+pu << unreg.pu;
+@@
+
+unregisters.add((pu[0].file, g, blk))
+
+// functions the exit function calls
+@exit_calls depends on mreg@
+identifier mexit.exitfn, h;
+position pc;
 @@
 
 exitfn(...) {
   <+...
-(
-  conduit_ready_unregister(&blk)
-|
-  conduit_ready_unregister(&E.blk)
-|
-  conduit_ready_unregister(&E->blk)
-)
+  h@pc(...)
   ...+>
 }
 
-@exit_calls@
-identifier mexit.exitfn, unreg.g;
+@script:python@
+h << exit_calls.h;
+pc << exit_calls.pc;
+exitfn << mexit.exitfn;
 @@
 
-exitfn(...) {
-  <+...
-  g(...)
-  ...+>
-}
+exit_callees.add((pc[0].file, exitfn, h))
 
-@script:python depends on org && !exit_unreg && !exit_calls@
+@script:python depends on org@
 p << mreg.p;
 blk << mreg.blk;
 exitfn << mexit.exitfn;
 @@
 
-coccilib.org.print_todo(p[0], "conduit_block_lifetime: block %s not unregistered in %s()" % (blk, exitfn))
+if not exit_unregisters(p[0].file, exitfn, blk):
+    coccilib.org.print_todo(p[0], "conduit_block_lifetime: block %s not unregistered in %s()" % (blk, exitfn))
 
-@script:python depends on report && !exit_unreg && !exit_calls@
+@script:python depends on report@
 p << mreg.p;
 blk << mreg.blk;
 exitfn << mexit.exitfn;
 @@
 
-coccilib.report.print_report(p[0], "ERROR: conduit_block_lifetime: block %s is registered but never unregistered on the module exit path (%s()); call conduit_ready_unregister() there" % (blk, exitfn))
+if not exit_unregisters(p[0].file, exitfn, blk):
+    coccilib.report.print_report(p[0], "ERROR: conduit_block_lifetime: block %s is registered but never unregistered on the module exit path (%s()); call conduit_ready_unregister() there" % (blk, exitfn))
 
 // --- module_init() error path -----------------------------------------------
 

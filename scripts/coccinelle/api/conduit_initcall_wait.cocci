@@ -26,14 +26,20 @@ virtual context
 virtual org
 virtual report
 
-@ic@
+// Only files that mention the API are parsed (spatch's token prefilter).
+@gate@
+@@
+
+\(wait_for_conduit\|wait_for_conduit_timeout\|wait_for_conduit_killable\)(...)
+
+@ic depends on gate@
 declarer level =~ "^(early|pure|core|core_sync|postcore|postcore_sync|arch|arch_sync|subsys|subsys_sync|fs|fs_sync|rootfs|device|device_sync|console|_)_initcall|^(core|postcore|arch|subsys|fs|device)_initcall_sync$|^module_init$";
 identifier fn;
 @@
 
 level(fn);
 
-@ep@
+@ep depends on gate@
 declarer level =~ "^(early_param|__setup)$";
 expression str;
 identifier fn;
@@ -41,7 +47,7 @@ identifier fn;
 
 level(str, fn);
 
-@w exists@
+@w depends on gate exists@
 identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
 identifier fn = {ic.fn, ep.fn};
 position p;
@@ -53,7 +59,7 @@ fn(...) {
   ...+>
 }
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p << w.p;
 fn << w.fn;
 wait << w.wait;
@@ -61,7 +67,7 @@ wait << w.wait;
 
 coccilib.org.print_todo(p[0], "conduit_initcall_wait: %s() in early initcall %s()" % (wait, fn))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p << w.p;
 fn << w.fn;
 wait << w.wait;

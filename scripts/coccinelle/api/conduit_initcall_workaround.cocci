@@ -33,27 +33,51 @@ virtual context
 virtual org
 virtual report
 
-@uses@
+// Only files with such initcall levels are parsed (spatch's token prefilter).
+@gate@
+declarer name rootfs_initcall, core_initcall_sync, postcore_initcall_sync, arch_initcall_sync, subsys_initcall_sync, fs_initcall_sync, device_initcall_sync, late_initcall_sync;
+identifier fn;
+@@
+
+(
+rootfs_initcall(fn);
+|
+core_initcall_sync(fn);
+|
+postcore_initcall_sync(fn);
+|
+arch_initcall_sync(fn);
+|
+subsys_initcall_sync(fn);
+|
+fs_initcall_sync(fn);
+|
+device_initcall_sync(fn);
+|
+late_initcall_sync(fn);
+)
+
+@uses depends on gate@
 identifier f =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register|conduit_ready_or_defer|conduit_status)$";
 @@
 
 f(...)
 
-@modexit@
+@modexit depends on gate@
 declarer name module_exit;
 identifier e;
 @@
 
 module_exit(e);
 
-@ic@
+@ic depends on gate@
 declarer level =~ "^(rootfs_initcall|(core|postcore|arch|subsys|fs|device|late)_initcall_sync)$";
 identifier fn;
 @@
 
 level(fn);
 
-@fw@
+@fw depends on gate@
 identifier g;
 identifier call =~ "^(invoke_ffa_fn|ffa_[a-z0-9_]+|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
 identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
@@ -82,7 +106,7 @@ g(...) {
 }
 
 // the initcall is a consumer itself, or calls one
-@direct@
+@direct depends on gate@
 identifier ic.fn;
 identifier call =~ "^(invoke_ffa_fn|ffa_[a-z0-9_]+|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
 identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
@@ -110,7 +134,7 @@ fn(...) {
   ...+>
 }
 
-@indirect@
+@indirect depends on gate@
 identifier ic.fn, fw.g;
 @@
 
@@ -120,7 +144,7 @@ fn(...) {
   ...+>
 }
 
-@bad depends on !patch && (direct || indirect)@
+@bad depends on gate && !patch && (direct || indirect)@
 declarer ic.level;
 identifier ic.fn;
 position p;
@@ -130,7 +154,7 @@ level(fn@p);
 
 // --- patch mode ------------------------------------------------------------
 
-@fix_mod depends on patch && !context && !org && !report && (direct || indirect) && modexit && uses@
+@fix_mod depends on gate && patch && !context && !org && !report && (direct || indirect) && modexit && uses@
 declarer name rootfs_initcall, device_initcall_sync, module_init, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
 identifier ic.fn;
 @@
@@ -161,7 +185,7 @@ identifier ic.fn;
 + late_initcall(fn);
 )
 
-@fix_builtin depends on patch && !context && !org && !report && (direct || indirect) && !modexit && uses@
+@fix_builtin depends on gate && patch && !context && !org && !report && (direct || indirect) && !modexit && uses@
 declarer name rootfs_initcall, device_initcall_sync, device_initcall, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
 identifier ic.fn;
 @@
@@ -192,7 +216,7 @@ identifier ic.fn;
 + late_initcall(fn);
 )
 
-@fix_mod_todo depends on patch && !context && !org && !report && (direct || indirect) && modexit && !uses@
+@fix_mod_todo depends on gate && patch && !context && !org && !report && (direct || indirect) && modexit && !uses@
 declarer name rootfs_initcall, device_initcall_sync, module_init, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
 identifier ic.fn;
 @@
@@ -231,7 +255,7 @@ identifier ic.fn;
 + late_initcall(fn);
 )
 
-@fix_builtin_todo depends on patch && !context && !org && !report && (direct || indirect) && !modexit && !uses@
+@fix_builtin_todo depends on gate && patch && !context && !org && !report && (direct || indirect) && !modexit && !uses@
 declarer name rootfs_initcall, device_initcall_sync, device_initcall, core_initcall_sync, core_initcall, postcore_initcall_sync, postcore_initcall, arch_initcall_sync, arch_initcall, subsys_initcall_sync, subsys_initcall, fs_initcall_sync, fs_initcall, late_initcall_sync, late_initcall;
 identifier ic.fn;
 @@
@@ -270,7 +294,7 @@ identifier ic.fn;
 + late_initcall(fn);
 )
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p << bad.p;
 fn << ic.fn;
 level << ic.level;
@@ -278,7 +302,7 @@ level << ic.level;
 
 cocci.print_main("conduit_initcall_workaround: %s(%s)" % (level, fn), p)
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p << bad.p;
 fn << ic.fn;
 level << ic.level;
@@ -286,7 +310,7 @@ level << ic.level;
 
 coccilib.report.print_report(p[0], "WARNING: conduit_initcall_workaround: %s(%s) moves an FF-A/EFI variable consumer to an ad-hoc initcall level; keep the natural level and order it with conduit_ready_register()" % (level, fn))
 
-@ctx depends on context@
+@ctx depends on gate && context@
 declarer ic.level;
 identifier ic.fn;
 position bad.p;

@@ -19,14 +19,20 @@ virtual context
 virtual org
 virtual report
 
-@r depends on context || org || report@
+// Only files that mention the API are parsed (spatch's token prefilter).
+@gate@
+@@
+
+\(wait_for_conduit\|wait_for_conduit_timeout\|wait_for_conduit_killable\|conduit_ready_register\)(...)
+
+@r depends on gate@
 identifier fn =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register)$";
 position p;
 @@
 
 * fn@p(...);
 
-@s exists@
+@s depends on gate exists@
 identifier fn =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register)$";
 local idexpression ret;
 expression E, E2;
@@ -43,7 +49,7 @@ position p, p2;
 * return@p2 E2;
 )
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p << s.p;
 p2 << s.p2;
 fn << s.fn;
@@ -51,14 +57,14 @@ fn << s.fn;
 
 coccilib.org.print_todo(p[0], "conduit_unchecked: value of %s() is stored but never read" % fn)
 
-@script:python depends on org@
+@script:python depends on gate && org@
 p << r.p;
 fn << r.fn;
 @@
 
 coccilib.org.print_todo(p[0], "conduit_unchecked: return value of %s() ignored; check it before using the firmware path" % fn)
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p << s.p;
 p2 << s.p2;
 fn << s.fn;
@@ -66,7 +72,7 @@ fn << s.fn;
 
 coccilib.report.print_report(p[0], "WARNING: conduit_unchecked: value of %s() is stored but never read (overwritten or dropped on line %s); check it before relying on the firmware path" % (fn, p2[0].line))
 
-@script:python depends on report@
+@script:python depends on gate && report@
 p << r.p;
 fn << r.fn;
 @@

@@ -32,21 +32,81 @@ virtual report
 @@
 
 seen = set()
+# files that use the conduit API somewhere
+using = set()
 
-@uses depends on report@
-identifier f =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register|conduit_ready_or_defer|conduit_status)$";
+// Only files that make such calls are parsed (spatch's token prefilter).
+@fwgate@
+expression E;
 @@
 
-f(...)
+(
+  invoke_ffa_fn(...)
+|
+  arm_smccc_1_1_smc(...)
+|
+  arm_smccc_1_1_hvc(...)
+|
+  arm_smccc_1_1_invoke(...)
+|
+  arm_smccc_smc(...)
+|
+  arm_smccc_hvc(...)
+|
+  efivar_get_variable(...)
+|
+  efivar_get_next_variable(...)
+|
+  efivar_set_variable(...)
+|
+  efivar_set_variable_locked(...)
+|
+  efivar_query_variable_info(...)
+|
+  E->info_ops
+|
+  E->msg_ops
+|
+  E->mem_ops
+|
+  E->cpu_ops
+|
+  E->notifier_ops
+|
+  E.get_variable(...)
+|
+  E.get_next_variable(...)
+|
+  E.set_variable(...)
+|
+  E.set_variable_nonblocking(...)
+|
+  E.query_variable_info(...)
+|
+  E.query_variable_info_nonblocking(...)
+)
 
-@ic depends on report && !uses@
+@uses depends on fwgate@
+identifier f =~ "^(wait_for_conduit|wait_for_conduit_timeout|wait_for_conduit_killable|conduit_ready_register|conduit_ready_or_defer|conduit_status)$";
+position pu;
+@@
+
+f@pu(...)
+
+@script:python depends on fwgate@
+pu << uses.pu;
+@@
+
+using.add(pu[0].file)
+
+@ic depends on fwgate@
 declarer level =~ "_initcall(_sync)?$|^module_init$";
 identifier fn;
 @@
 
 level(fn);
 
-@fw depends on report && !uses@
+@fw depends on fwgate@
 identifier g;
 identifier call =~ "^(invoke_ffa_fn|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
 identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
@@ -72,14 +132,14 @@ g(...) {
   ...+>
 }
 
-@direct depends on report && !uses@
+@direct depends on fwgate@
 identifier fw.g;
 position p;
 @@
 
 g@p(...) { ... }
 
-@indirect depends on report && !uses@
+@indirect depends on fwgate@
 identifier ic.fn, fw.g;
 position p;
 @@
@@ -90,22 +150,22 @@ fn@p(...) {
   ...+>
 }
 
-@script:python depends on report@
+@script:python depends on fwgate@
 p << direct.p;
 fn << ic.fn;
 g << fw.g;
 @@
 
-if fn == g and (p[0].file, p[0].line) not in seen:
+if fn == g and p[0].file not in using and (p[0].file, p[0].line) not in seen:
     seen.add((p[0].file, p[0].line))
     coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() calls FF-A or EFI variable services without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % fn)
 
-@script:python depends on report@
+@script:python depends on fwgate@
 p << indirect.p;
 fn << ic.fn;
 g << fw.g;
 @@
 
-if (p[0].file, p[0].line) not in seen:
+if p[0].file not in using and (p[0].file, p[0].line) not in seen:
     seen.add((p[0].file, p[0].line))
     coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() reaches FF-A or EFI variable services through %s() without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % (fn, g))

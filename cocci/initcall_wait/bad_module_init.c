@@ -1,0 +1,11 @@
+// Misuse: module_init() is device level when built in.
+static int __init tpm_ffa_init(void)
+{
+	int ret;
+
+	ret = wait_for_conduit(CONDUIT_FFA);
+	if (ret)
+		return ret;
+	return platform_driver_register(&tpm_ffa_driver);
+}
+module_init(tpm_ffa_init);

@@ -1,0 +1,16 @@
+// Correct: late_initcall and later run after the conduits are published.
+static int __init load_keys(void)
+{
+	int ret = wait_for_conduit(CONDUIT_FFA);
+
+	if (ret)
+		return 0;
+	return read_keys();
+}
+late_initcall(load_keys);
+
+static int __init load_more(void)
+{
+	return wait_for_conduit_timeout(CONDUIT_FFA, HZ);
+}
+late_initcall_sync(load_more);
