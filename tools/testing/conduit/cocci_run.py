@@ -236,7 +236,9 @@ def testonly_files(repo):
                 if key == "commit":
                     flush()
                     block = {"files": []}
-                block[key] = val
+                block.setdefault("files", [])
+                if key != "files":
+                    block[key] = val
                 in_files = key == "files"
             elif in_files and line.startswith("\t") and line.strip():
                 block["files"].append(line.strip())
