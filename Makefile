@@ -36,11 +36,11 @@ FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
 
 # Suites that `make test` runs, in order; each .mk fragment appends its own.
 # A suite writes PASS/FAIL lines to $(RESULTS)/<suite>.txt.
-TEST_SUITES := series-check-manifest boot
+TEST_SUITES := series-check-manifest boot-matrix
 
 export BUILD KTREE KSTOCK RESULTS TOP
 
-.PHONY: help deps tree kernel kernel-stock initramfs boot boot-stock demo test \
+.PHONY: help deps tree kernel kernel-stock initramfs boot boot-matrix demo test \
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
 
 help:
@@ -52,7 +52,7 @@ help:
 	@echo "  series-list   show the series: commits, new files, diff sections"
 	@echo "  kernel        arm64 build of the patched tree (build/linux/out)"
 	@echo "  kernel-stock  arm64 build of the base tree (build/stock/out)"
-	@echo "  boot          every boot scenario on the patched kernel"
+	@echo "  boot-matrix   every boot scenario on both kernels, table in build/boot-matrix.txt"
 	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
 	@echo "  kunit coverage cocci-test coccicheck lint series series-check bench boot-matrix"
 
@@ -151,21 +151,17 @@ kernel-stock: tree $(BUILD)/initramfs.list
 # ---------------------------------------------------------------------------
 # Boots
 
-BOOT_SCENARIOS := pkvm nvhe el1 early-consumer
+# Every scenario in tools/testing/conduit/scenarios.py, on the stock and the
+# patched kernel; the table lands in build/boot-matrix.txt.
+boot-matrix: kernel kernel-stock firmware
+	@mkdir -p $(RESULTS)
+	@$(PY) $(T)/boot.py all --build $(BUILD) --results $(RESULTS)/boot-matrix.txt
 
-boot: kernel
-	@mkdir -p $(RESULTS); : > $(RESULTS)/boot.txt
-	@for s in $(BOOT_SCENARIOS); do \
-		$(PY) $(T)/boot.py run patched $$s --build $(BUILD) --results $(RESULTS)/boot.txt \
-			|| true; done
-	@for s in pkvm; do \
-		$(MAKE) --no-print-directory kernel-stock >/dev/null && \
-		$(PY) $(T)/boot.py run stock $$s --build $(BUILD) --results $(RESULTS)/boot.txt \
-			|| true; done
+boot: boot-matrix
 
 S ?= pkvm
 K ?= patched
-scenario: $(if $(filter stock,$(K)),kernel-stock,kernel)
+scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
 demo: kernel kernel-stock

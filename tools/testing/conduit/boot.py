@@ -45,6 +45,8 @@ FATAL = [
     ("sleep in atomic", re.compile(r"sleeping function called from invalid context")),
 ]
 
+FWLOG = re.compile(r"fwlog: (\d+) t=(\d+) cpu(\d+) EL(\d) (\S+)\((.*?)\) -> (\S+) r=\((.*?)\)")
+ECHO = re.compile(r"ffa_echo: (.*)")
 TS = re.compile(r"^\[\s*(\d+\.\d+)\]\s?(.*)$")
 CALLING = re.compile(r"calling  (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? @ \d+")
 RETURNED = re.compile(r"initcall (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? returned (-?\d+) after (\d+) usecs")
@@ -54,7 +56,7 @@ def parse_log(text):
     """Return a dict describing the boot from its console output."""
     res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
            "kmsg_warnings": None, "kmsg_warn_lines": [], "conduit_debugfs": [],
-           "init_lines": []}
+           "init_lines": [], "ffa_calls": [], "echo": None}
     last_ts = 0.0
     for raw in text.splitlines():
         line = raw.rstrip("\r")
@@ -65,6 +67,13 @@ def parse_log(text):
         for name, pat in FATAL:
             if pat.search(line):
                 res["fatal"].append(f"{name}: {line.strip()}")
+        fw = FWLOG.search(line)
+        if fw:
+            call = fw.group(5)
+            if call.startswith("FFA_"):
+                res["ffa_calls"].append({"after": last_ts, "el": int(fw.group(4)),
+                                         "call": call, "result": fw.group(7)})
+            continue
         if "conduit-init: " in line:
             msg = line.split("conduit-init: ", 1)[1]
             res["init_lines"].append(msg)
@@ -81,6 +90,9 @@ def parse_log(text):
             continue
         if ts is None:
             continue
+        e = ECHO.search(body)
+        if e:
+            res["echo"] = e.group(1)
         c = CALLING.search(body)
         if c and c.group(1) in ACTORS:
             res["initcalls"].setdefault(c.group(1), {})["start"] = ts
@@ -108,7 +120,7 @@ def run(kernel, name, build, timeout=None):
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
-    cmd = sc.qemu_command(scen, image, build)
+    cmd = sc.qemu_command(scen, image, build, base)
     limit = timeout or scen.get("timeout", 120)
     start = time.monotonic()
     with open(base + ".log", "w") as log:
@@ -183,6 +195,37 @@ def timeline(build, name):
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
 
 
+def matrix(build, out):
+    """The boot matrix: one row per scenario and kernel."""
+    head = ["scenario", "kernel", "userspace", "host FF-A from", "echo", "conduit order",
+            "warnings", "checks"]
+    rows = []
+    for name, scen in sc.SCENARIOS.items():
+        for kernel in scen.get("kernels", ["stock", "patched"]):
+            res = load(build, kernel, name)
+            if res is None:
+                rows.append([name, kernel, "not booted", "", "", "", "", ""])
+                continue
+            els = sorted({f"EL{c['el']}" for c in res.get("ffa_calls", [])})
+            order = [ok for label, ok, _ in res["checks"] if label.startswith("finalize_pkvm ->")]
+            failed = [label for label, ok, _ in res["checks"] if not ok]
+            rows.append([name, kernel,
+                         "TIMEOUT" if res["timed_out"] else
+                         ("yes" if res["userspace"] else "no"),
+                         "+".join(els) or "-",
+                         (res.get("echo") or "-")[:24],
+                         ("ok" if order[0] else "WRONG") if order else "-",
+                         str(len(sc.warnings(res))) if res["kmsg_warnings"] is not None else "?",
+                         "all ok" if not failed else "FAILED: " + "; ".join(failed)])
+    widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    text = "\n".join(lines) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    print(text, end="")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -197,12 +240,34 @@ def main():
     t.add_argument("scenario", choices=sorted(sc.SCENARIOS))
     t.add_argument("--build", required=True)
     sub.add_parser("list")
+    al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
+    al.add_argument("--build", required=True)
+    al.add_argument("--results", required=True)
+    m = sub.add_parser("matrix")
+    m.add_argument("--build", required=True)
     a = ap.parse_args()
     if a.action == "list":
         for name, s in sc.SCENARIOS.items():
             print(f"{name:<24} {s['title']}")
         return
     build = os.path.abspath(a.build)
+    if a.action == "all":
+        with open(a.results, "w") as f:
+            for name, scen in sc.SCENARIOS.items():
+                for kernel in scen.get("kernels", ["stock", "patched"]):
+                    res = run(kernel, name, build)
+                    lines = verdict_lines(res)
+                    bad = [ln for ln in lines if ln.startswith("FAIL")]
+                    print(f"boot {kernel}-{name}: {len(lines) - len(bad)}/{len(lines)} checks"
+                          f" ok, {res['wall_seconds']} s" + "".join("\n  " + b for b in bad))
+                    f.write("\n".join(lines) + "\n")
+                    f.flush()
+        print()
+        matrix(build, os.path.join(build, "boot-matrix.txt"))
+        return
+    if a.action == "matrix":
+        matrix(build, os.path.join(build, "boot-matrix.txt"))
+        return
     if a.action == "timeline":
         timeline(build, a.scenario)
         return

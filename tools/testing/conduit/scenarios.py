@@ -7,42 +7,98 @@ A scenario is a dict:
   cpu        QEMU -cpu
   append     extra kernel command line
   kernels    which kernels run it (default: stock and patched)
+  firmware   None: QEMU's built-in PSCI; a fault mode of the conduit test
+             firmware ("none" = SPMC present, "absent", "version-refused",
+             "version-major", "busy", "slow"); or "edk2"
+  matrix     the row the scenario fills in the boot matrix, (mode, firmware)
   checks     names of scenario checks, see CHECKS below
   timeout    seconds (default 120)
 """
 
+import os
+
 import re
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIRMWARE_DIR = os.path.join(HERE, "firmware")
+EDK2 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
 
 COMMON_APPEND = "console=ttyAMA0 initcall_debug ignore_loglevel panic=-1 printk.time=1"
 
-SCENARIOS = {
-    "pkvm": {
-        "title": "pKVM protected mode, QEMU's built-in PSCI (no FF-A firmware)",
-        "machine": "virt,virtualization=on,gic-version=3",
-        "append": "kvm-arm.mode=protected",
-        "checks": ["pkvm_up", "stock_ffa_before_kvm", "patched_conduit_order",
-                   "patched_no_warnings"],
-    },
-    "nvhe": {
-        "title": "KVM nVHE mode (no pKVM): conduit ready at once",
-        "machine": "virt,virtualization=on,gic-version=3",
-        "append": "kvm-arm.mode=nvhe",
-        "checks": ["patched_no_warnings", "patched_host_smc_unclaimed"],
-    },
-    "el1": {
-        "title": "no virtualization: kernel at EL1, no KVM",
-        "machine": "virt,gic-version=3",
-        "append": "",
-        "checks": ["patched_no_warnings", "patched_host_smc_unclaimed"],
-    },
-    "early-consumer": {
-        "title": "pKVM with a test-only consumer waiting from an early initcall",
-        "machine": "virt,virtualization=on,gic-version=3",
-        "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1",
-        "kernels": ["patched"],
-        "checks": ["early_consumer_edeadlk"],
-    },
+MODES = {
+    "pkvm": ("virtualization=on", "kvm-arm.mode=protected"),
+    "nvhe": ("virtualization=on", "kvm-arm.mode=nvhe"),
+    "el1": ("virtualization=off", ""),
 }
+MODE_TITLES = {"pkvm": "pKVM protected", "nvhe": "KVM nVHE", "el1": "EL1, no EL2"}
+FIRMWARE_TITLES = {
+    None: "QEMU PSCI (no FF-A)",
+    "none": "test SPMC",
+    "absent": "test firmware, FF-A absent",
+    "version-refused": "SPMC refuses FFA_VERSION",
+    "version-major": "SPMC with FF-A v2.0",
+    "busy": "SPMC answers BUSY",
+    "slow": "SPMC answers slowly",
+    "edk2": "EDK2 (UEFI)",
+}
+FIRMWARE_SHORT = {None: "qemu", "none": "spmc", "absent": "nospmc", "edk2": "edk2"}
+
+
+def _scenario(mode, firmware, **extra):
+    virt, append = MODES[mode]
+    gic = "gic-version=3"
+    secure = ",secure=on" if firmware not in (None, "edk2") else ""
+    checks = []
+    if mode == "pkvm":
+        checks.append("pkvm_up")
+    if firmware == "none":
+        checks += ["stock_host_ffa_from_el1_before_pkvm" if mode == "pkvm" else None,
+                   "patched_ffa_through_pkvm" if mode == "pkvm" else None,
+                   "stock_echo_fails" if mode == "pkvm" else None,
+                   "patched_echo_ok"]
+    if firmware in ("absent", "version-refused", "version-major"):
+        checks.append("patched_ffa_failure_reported")
+    elif firmware == "busy":
+        checks.append("patched_echo_reports_failure")
+    elif firmware == "slow":
+        checks.append("patched_echo_ok")
+    if firmware in (None, "none", "edk2"):
+        checks.append("patched_no_warnings")
+    if mode == "pkvm" and firmware in ("none", "edk2", None):
+        checks.append("patched_conduit_order")
+    if mode != "pkvm":
+        checks.append("patched_host_smc_unclaimed")
+    scen = {
+        "title": f"{MODE_TITLES[mode]}, {FIRMWARE_TITLES[firmware]}",
+        "machine": f"virt{secure},{virt},{gic}",
+        "append": append,
+        "firmware": firmware,
+        "matrix": (mode, firmware),
+        "checks": [c for c in checks if c],
+    }
+    scen.update(extra)
+    return scen
+
+
+SCENARIOS = {}
+for _mode in MODES:
+    for _fw in (None, "none", "absent"):
+        _name = _mode if _fw is None else f"{FIRMWARE_SHORT[_fw]}-{_mode}"
+        SCENARIOS[_name] = _scenario(_mode, _fw)
+for _fault in ("version-refused", "version-major", "busy", "slow"):
+    SCENARIOS[f"{_fault}-pkvm"] = _scenario("pkvm", _fault)
+SCENARIOS["edk2-pkvm"] = _scenario("pkvm", "edk2", timeout=240)
+SCENARIOS["pkvm"]["checks"].insert(2, "stock_ffa_before_kvm")
+SCENARIOS["early-consumer"] = {
+    "title": "pKVM with a test-only consumer waiting from an early initcall",
+    "machine": "virt,virtualization=on,gic-version=3",
+    "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1",
+    "firmware": None,
+    "kernels": ["patched"],
+    "checks": ["early_consumer_edeadlk"],
+}
+
 
 # printk lines worth a place on the timeline, besides the actors' initcalls.
 EVENT_PATTERNS = [
@@ -56,12 +112,33 @@ EVENT_PATTERNS = [
 ]
 
 
-def qemu_command(scen, image, build):
-    return ["qemu-system-aarch64", "-M", scen["machine"],
-            "-cpu", scen.get("cpu", "max,lpa2=off,pauth-impdef=on"),
-            "-smp", "2", "-m", "1G", "-nographic", "-no-reboot",
-            "-kernel", image,
-            "-append", (COMMON_APPEND + " " + scen.get("append", "")).strip()]
+def qemu_command(scen, image, build, base):
+    """The QEMU command line; BASE is the path prefix for per-boot files."""
+    fw = scen.get("firmware")
+    cpu = scen.get("cpu", "max,lpa2=off,pauth-impdef=on")
+    append = (COMMON_APPEND + " " + scen.get("append", "")).strip()
+    cmd = ["qemu-system-aarch64", "-M", scen["machine"], "-cpu", cpu,
+           "-smp", "2", "-m", "1G", "-nographic", "-no-reboot", "-nic", "none"]
+    if fw is None:
+        return cmd + ["-kernel", image, "-append", append]
+    if fw == "edk2":
+        # acpi=off: EDK2 then installs the device tree instead of ACPI tables.
+        cmd[2] += ",acpi=off"
+        return cmd + ["-bios", EDK2, "-kernel", image, "-append", append]
+    # The conduit test firmware: it enters the kernel itself, with the DTB
+    # that mkdtb.sh derives from QEMU's own board DTB.
+    dtb = base + ".dtb"
+    subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
+                    "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"], check=True)
+    firmware = os.path.join(build, "firmware", "conduit-fw.bin")
+    return ["qemu-system-aarch64", "-M", scen["machine"], "-cpu", cpu, "-smp", "2",
+            "-m", "1G", "-display", "none", "-monitor", "none", "-nic", "none",
+            "-serial", "stdio", "-serial", "null", "-bios", firmware,
+            "-device", f"loader,file={image},addr=0x40200000,force-raw=on",
+            "-device", f"loader,file={dtb},addr=0x48000000,force-raw=on",
+            "-semihosting-config", "enable=on,target=native",
+            "-fw_cfg", f"name=opt/conduit/fault,string={fw}",
+            "-fw_cfg", "name=opt/conduit/log,string=console"]
 
 
 def initcall_order(res):
@@ -144,7 +221,54 @@ def check_early_consumer_edeadlk(res):
     return bool(hits), "no -EDEADLK report from the early consumer"
 
 
+def ffa_els(res):
+    return {c["el"] for c in res.get("ffa_calls", [])}
+
+
+def check_stock_host_ffa_from_el1_before_pkvm(res):
+    up = first_event(res, "kvm", r"Protected .* initialized successfully")
+    early = [c for c in res.get("ffa_calls", []) if c["el"] == 1 and (up is None or c["after"] < up)]
+    return bool(early), f"no FF-A call from EL1 before pKVM was up (ELs seen: {sorted(ffa_els(res))})"
+
+
+def check_patched_ffa_through_pkvm(res):
+    els = ffa_els(res)
+    return els == {2}, f"FF-A calls reached EL3 from {sorted(els) or 'nowhere'}"
+
+
+def check_stock_echo_fails(res):
+    echo = res.get("echo") or ""
+    return "fail" in echo.lower(), f"echo: {echo or 'no ffa_echo line'}"
+
+
+def check_patched_echo_ok(res):
+    echo = res.get("echo") or ""
+    return echo.startswith("echo ok"), f"echo: {echo or 'no ffa_echo line'}"
+
+
+def check_patched_ffa_failure_reported(res):
+    rows = [r for r in res["conduit_debugfs"] if re.match(r"\s*ffa\b", r, re.I)]
+    if not rows:
+        return False, "no ffa row in /sys/kernel/debug/firmware_conduit"
+    return "failed" in rows[0], rows[0]
+
+
+def check_patched_echo_reports_failure(res):
+    echo = res.get("echo") or ""
+    return "fail" in echo.lower(), f"echo: {echo or 'no ffa_echo line'}"
+
+
 CHECKS = {
+    "patched_echo_reports_failure": ("patched", check_patched_echo_reports_failure,
+                                     "the echo client reports the firmware's BUSY"),
+    "stock_host_ffa_from_el1_before_pkvm": ("stock", check_stock_host_ffa_from_el1_before_pkvm,
+                                            "host FF-A calls reach EL3 from EL1 before pKVM is up"),
+    "patched_ffa_through_pkvm": ("patched", check_patched_ffa_through_pkvm,
+                                 "every FF-A call reaches EL3 through pKVM at EL2"),
+    "stock_echo_fails": ("stock", check_stock_echo_fails, "the echo fails behind pKVM"),
+    "patched_echo_ok": ("patched", check_patched_echo_ok, "the echo round trip succeeds"),
+    "patched_ffa_failure_reported": ("patched", check_patched_ffa_failure_reported,
+                                     "the FF-A conduit reports the firmware's failure"),
     "pkvm_up": ("any", check_pkvm_up, "pKVM initialises"),
     "stock_ffa_before_kvm": ("stock", check_stock_ffa_before_kvm,
                              "stock order shows ffa_init before kvm_arm_init"),
