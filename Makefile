@@ -164,10 +164,13 @@ K ?= patched
 scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
-demo: kernel kernel-stock
-	@$(PY) $(T)/boot.py run stock pkvm --build $(BUILD) >/dev/null || true
-	@$(PY) $(T)/boot.py run patched pkvm --build $(BUILD) >/dev/null || true
-	@echo; $(PY) $(T)/boot.py timeline pkvm --build $(BUILD)
+# The demo boots the real FF-A path: pKVM in protected mode in front of the
+# test SPMC firmware, whose call log says which EL each FF-A call came from.
+DEMO_SCENARIO ?= spmc-pkvm
+demo: kernel kernel-stock firmware
+	@$(PY) $(T)/boot.py run stock $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
+	@$(PY) $(T)/boot.py run patched $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
+	@echo; $(PY) $(T)/boot.py timeline $(DEMO_SCENARIO) --build $(BUILD)
 
 # ---------------------------------------------------------------------------
 # Tests
