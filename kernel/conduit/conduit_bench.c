@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Benchmarks for the firmware conduit core. Test-only.
+ *
+ * Booted with conduit_bench.run=1, the kernel measures at
+ * late_initcall_sync the fast path of wait_for_conduit() and
+ * conduit_status() on the host SMC conduit, which is published or sealed
+ * ready by then, next to a plain acquire load, completion_done() and an
+ * empty out-of-line call. It also records when pKVM published the host SMC
+ * conduit, when the first callback on it started, when the FF-A conduit
+ * was published and when its first callback started. Every figure is one
+ * "conduit_bench: " line for the harness to parse.
+ *
+ * With KUnit and the conduit KUnit suite built in, the conduit_bench suite
+ * measures the fast path too, and publish and wake-up scaling on a test
+ * conduit: publish with N empty callbacks and with M sleeping waiters.
+ *
+ * Nothing here asserts a timing: the harness compares the figures with
+ * their targets.
+ */
+
+#define pr_fmt(fmt) "conduit_bench: " fmt
+
+#include <kunit/test.h>
+#include <kunit/visibility.h>
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/conduit.h>
+#include <linux/delay.h>
+#include <linux/init.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/limits.h>
+#include <linux/moduleparam.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "internal.h"
+
+static bool run;
+module_param(run, bool, 0444);
+MODULE_PARM_DESC(run, "Run the benchmarks at late_initcall_sync");
+
+/* A timed loop runs for at least this long; the best of BENCH_REPS counts. */
+#define BENCH_MIN_NS	(2 * NSEC_PER_MSEC)
+#define BENCH_REPS	7
+
+/* The fast path is measured on this conduit, published by the time it runs. */
+#define BENCH_ID	CONDUIT_HOST_SMC
+
+static int bench_word;
+static DECLARE_COMPLETION(bench_done);
+
+static noinline void bench_empty(void)
+{
+	barrier();
+}
+
+/**
+ * conduit_bench_wait() - one wait_for_conduit() on the host SMC conduit
+ *
+ * Out of line so that its object code shows the fast path of
+ * wait_for_conduit() as a consumer gets it.
+ *
+ * Return: as wait_for_conduit().
+ */
+static noinline int conduit_bench_wait(void)
+{
+	return wait_for_conduit(BENCH_ID);
+}
+
+/**
+ * conduit_bench_status() - one conduit_status() on the host SMC conduit
+ *
+ * Return: as conduit_status().
+ */
+static noinline int conduit_bench_status(void)
+{
+	return conduit_status(BENCH_ID);
+}
+
+static noinline int bench_loop_none(unsigned long n)
+{
+	while (n--)
+		barrier();
+	return 0;
+}
+
+static noinline int bench_loop_load(unsigned long n)
+{
+	int acc = 0;
+
+	while (n--)
+		/* Nothing to pair with: the load itself is measured. */
+		acc |= smp_load_acquire(&bench_word);
+	return acc;
+}
+
+static noinline int bench_loop_status(unsigned long n)
+{
+	int acc = 0;
+
+	while (n--)
+		acc |= conduit_status(BENCH_ID);
+	return acc;
+}
+
+static noinline int bench_loop_wait(unsigned long n)
+{
+	int acc = 0;
+
+	while (n--)
+		acc |= wait_for_conduit(BENCH_ID);
+	return acc;
+}
+
+static noinline int bench_loop_completion(unsigned long n)
+{
+	int acc = 0;
+
+	while (n--)
+		acc |= !completion_done(&bench_done);
+	return acc;
+}
+
+static noinline int bench_loop_call(unsigned long n)
+{
+	while (n--)
+		bench_empty();
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*loop)(unsigned long n);
+} bench_ops[] = {
+	{ "loop_only", bench_loop_none },
+	{ "smp_load_acquire", bench_loop_load },
+	{ "conduit_status", bench_loop_status },
+	{ "wait_for_conduit", bench_loop_wait },
+	{ "completion_done", bench_loop_completion },
+	{ "empty_call", bench_loop_call },
+};
+
+static u64 bench_time(int (*loop)(unsigned long n), unsigned long n, int *acc)
+{
+	u64 t0 = ktime_get_ns();
+
+	*acc |= loop(n);
+	return ktime_get_ns() - t0;
+}
+
+/*
+ * Print one line per operation: the best time per call, in picoseconds,
+ * over BENCH_REPS timed loops, the operations interleaved. Return 0 if
+ * every operation returned the published status 0.
+ */
+static int conduit_bench_fastpath(const char *where)
+{
+	u64 best[ARRAY_SIZE(bench_ops)];
+	unsigned long n = 8192;
+	int acc = 0, i, rep;
+
+	if (conduit_status(BENCH_ID)) {
+		pr_info("fastpath %s skipped: conduit %s status %d\n", where,
+			conduit_names[BENCH_ID], conduit_status(BENCH_ID));
+		return -EAGAIN;
+	}
+	complete_all(&bench_done);
+
+	/* Size the loops on the plain load. */
+	while (bench_time(bench_loop_load, n, &acc) < BENCH_MIN_NS &&
+	       n < ULONG_MAX / 4)
+		n *= 2;
+
+	for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
+		best[i] = U64_MAX;
+	for (rep = 0; rep < BENCH_REPS; rep++) {
+		for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
+			best[i] = min(best[i],
+				      bench_time(bench_ops[i].loop, n, &acc));
+		cond_resched();
+	}
+
+	for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
+		pr_info("fastpath %s %s %llu ps/call (%lu calls, best of %d)\n",
+			where, bench_ops[i].name,
+			div64_u64(best[i] * 1000, (u64)n),
+			n, BENCH_REPS);
+	if (acc)
+		pr_info("fastpath %s: unexpected status %d\n", where, acc);
+	return acc ? -EIO : 0;
+}
+
+/*
+ * Boot latency probes. The first callback on the host SMC conduit runs
+ * where the FF-A driver's would run without it: it has the highest
+ * priority of all. The last one runs after FF-A's callback has returned.
+ * Times are on the boot clock, as the core's publish times.
+ */
+static u64 bench_host_first_ns, bench_host_last_ns, bench_ffa_first_ns;
+
+static void bench_host_first(struct conduit_ready_block *crb, int status)
+{
+	bench_host_first_ns = ktime_get_boottime_ns();
+}
+
+static void bench_host_last(struct conduit_ready_block *crb, int status)
+{
+	bench_host_last_ns = ktime_get_boottime_ns();
+}
+
+static void bench_ffa_first(struct conduit_ready_block *crb, int status)
+{
+	bench_ffa_first_ns = ktime_get_boottime_ns();
+}
+
+static struct conduit_ready_block bench_host_first_crb = {
+	.ready = bench_host_first,
+	.priority = INT_MAX,
+};
+
+static struct conduit_ready_block bench_host_last_crb = {
+	.ready = bench_host_last,
+	.priority = INT_MIN,
+};
+
+static struct conduit_ready_block bench_ffa_first_crb = {
+	.ready = bench_ffa_first,
+	.priority = INT_MAX,
+};
+
+/* After early_initcall, so that the claims of the publishers are in. */
+static int __init conduit_bench_probes(void)
+{
+	if (!run)
+		return 0;
+	conduit_ready_register(CONDUIT_HOST_SMC, &bench_host_first_crb);
+	conduit_ready_register(CONDUIT_HOST_SMC, &bench_host_last_crb);
+	conduit_ready_register(CONDUIT_FFA, &bench_ffa_first_crb);
+	return 0;
+}
+core_initcall(conduit_bench_probes);
+
+/* After conduit_deadline(), which is linked first at the same level. */
+static int __init conduit_bench_boot(void)
+{
+	u64 local, boot;
+
+	if (!run)
+		return 0;
+
+	local = local_clock();
+	boot = ktime_get_boottime_ns();
+	pr_info("boot host_smc_status=%d ffa_status=%d host_smc_published=%llu host_smc_first_cb=%llu host_smc_last_cb=%llu ffa_published=%llu ffa_first_cb=%llu boottime=%llu local_clock=%llu\n",
+		conduit_status(CONDUIT_HOST_SMC), conduit_status(CONDUIT_FFA),
+		conduits[CONDUIT_HOST_SMC].published_ns, bench_host_first_ns,
+		bench_host_last_ns, conduits[CONDUIT_FFA].published_ns,
+		bench_ffa_first_ns, boot, local);
+
+	conduit_bench_wait();
+	conduit_bench_status();
+	conduit_bench_fastpath("boot");
+	pr_info("done\n");
+	return 0;
+}
+late_initcall_sync(conduit_bench_boot);
+
+#if IS_BUILTIN(CONFIG_KUNIT) && IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
+
+#define BENCH_TIMEOUT	(30 * HZ)
+
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 bench_median(u64 *v, int n)
+{
+	sort(v, n, sizeof(*v), bench_cmp_u64, NULL);
+	return v[n / 2];
+}
+
+static int bench_reps(unsigned int n)
+{
+	return n <= 100 ? 15 : n <= 1000 ? 7 : 3;
+}
+
+static void conduit_bench_fastpath_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_bench_fastpath("kunit"), 0);
+}
+
+static void bench_noop(struct conduit_ready_block *crb, int status)
+{
+}
+
+/* Publish a test conduit with N empty callbacks queued on it. */
+static void conduit_bench_publish_test(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 1, 10, 100, 1000, 10000 };
+	struct conduit_ready_block *blocks;
+	u64 t[15], t0;
+	int i, j, rep;
+
+	blocks = kvcalloc(10000, sizeof(*blocks), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blocks);
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		int reps = bench_reps(sizes[i]);
+
+		for (rep = 0; rep < reps; rep++) {
+			conduit_test_reset();
+			memset(blocks, 0, sizes[i] * sizeof(*blocks));
+			KUNIT_ASSERT_EQ(test, conduit_claim(CONDUIT_TEST_A), 0);
+			for (j = 0; j < sizes[i]; j++) {
+				blocks[j].ready = bench_noop;
+				KUNIT_ASSERT_EQ(test,
+						conduit_ready_register(CONDUIT_TEST_A,
+								       &blocks[j]),
+						0);
+			}
+			t0 = ktime_get_ns();
+			KUNIT_ASSERT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0),
+					0);
+			t[rep] = ktime_get_ns() - t0;
+			for (j = 0; j < sizes[i]; j++)
+				KUNIT_ASSERT_EQ(test, blocks[j].state,
+						CONDUIT_CRB_DONE);
+			cond_resched();
+		}
+		pr_info("publish callbacks=%u ns=%llu (median of %d)\n",
+			sizes[i], bench_median(t, reps), reps);
+	}
+	conduit_test_reset();
+	kvfree(blocks);
+}
+
+struct bench_waiters {
+	atomic_t left;
+	struct completion all_done;
+	u64 *woken_ns;
+};
+
+struct bench_waiter {
+	struct bench_waiters *bw;
+	int index;
+	int status;
+};
+
+static int bench_waiter_fn(void *arg)
+{
+	struct bench_waiter *w = arg;
+	struct bench_waiters *bw = w->bw;
+
+	w->status = wait_for_conduit(CONDUIT_TEST_A);
+	bw->woken_ns[w->index] = ktime_get_ns();
+	if (atomic_dec_and_test(&bw->left))
+		complete(&bw->all_done);
+	return 0;
+}
+
+/*
+ * Publish a test conduit with M kthreads asleep in wait_for_conduit(), and
+ * time it until the last of them has returned.
+ */
+static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns)
+{
+	struct bench_waiters bw = { .left = ATOMIC_INIT(0) };
+	struct task_struct **tasks;
+	struct bench_waiter *w;
+	unsigned int i, n, asleep;
+	unsigned long deadline;
+	u64 t0, last = 0;
+
+	*pub_ns = 0;
+	init_completion(&bw.all_done);
+	tasks = kvcalloc(m, sizeof(*tasks), GFP_KERNEL);
+	w = kvcalloc(m, sizeof(*w), GFP_KERNEL);
+	bw.woken_ns = kvcalloc(m, sizeof(*bw.woken_ns), GFP_KERNEL);
+	conduit_test_reset();
+	if (!tasks || !w || !bw.woken_ns) {
+		KUNIT_FAIL(test, "out of memory for %u waiters", m);
+		goto out;
+	}
+	if (conduit_claim(CONDUIT_TEST_A)) {
+		KUNIT_FAIL(test, "cannot claim the test conduit");
+		goto out;
+	}
+
+	/* Nobody returns before the publish: the conduit is pending. */
+	for (n = 0; n < m; n++) {
+		w[n].bw = &bw;
+		w[n].index = n;
+		tasks[n] = kthread_create(bench_waiter_fn, &w[n],
+					  "conduit-bench/%u", n);
+		if (IS_ERR(tasks[n])) {
+			KUNIT_FAIL(test, "kthread_create: %ld",
+				   PTR_ERR(tasks[n]));
+			break;
+		}
+		get_task_struct(tasks[n]);
+		wake_up_process(tasks[n]);
+	}
+	atomic_set(&bw.left, n);
+
+	/* Every waiter queued and asleep before the publish. */
+	deadline = jiffies + BENCH_TIMEOUT;
+	do {
+		usleep_range(1000, 2000);
+		asleep = 0;
+		for (i = 0; i < n; i++)
+			asleep += READ_ONCE(tasks[i]->__state) ==
+				  TASK_UNINTERRUPTIBLE;
+	} while ((asleep < n ||
+		  atomic_read(&conduits[CONDUIT_TEST_A].nr_waiters) < n) &&
+		 time_before(jiffies, deadline));
+	KUNIT_EXPECT_EQ(test, asleep, m);
+
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0), 0);
+	*pub_ns = ktime_get_ns() - t0;
+	if (n && !wait_for_completion_timeout(&bw.all_done, BENCH_TIMEOUT)) {
+		/* Leak rather than free what a stuck waiter may touch. */
+		KUNIT_FAIL(test, "%d of %u waiters never woke",
+			   atomic_read(&bw.left), n);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, w[i].status, 0);
+		last = max(last, bw.woken_ns[i] - t0);
+		put_task_struct(tasks[i]);
+	}
+out:
+	kvfree(bw.woken_ns);
+	kvfree(w);
+	kvfree(tasks);
+	conduit_test_reset();
+	return last;
+}
+
+static void conduit_bench_wake_test(struct kunit *test)
+{
+	static const unsigned int sizes[] = { 1, 10, 100, 1000 };
+	u64 t[15], p[15];
+	int i, rep;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		int reps = bench_reps(sizes[i]);
+
+		for (rep = 0; rep < reps; rep++)
+			t[rep] = bench_wake_once(test, sizes[i], &p[rep]);
+		pr_info("wake waiters=%u ns=%llu publish_ns=%llu (median of %d)\n",
+			sizes[i], bench_median(t, reps), bench_median(p, reps),
+			reps);
+	}
+}
+
+static struct kunit_case conduit_bench_cases[] = {
+	KUNIT_CASE(conduit_bench_fastpath_test),
+	KUNIT_CASE_SLOW(conduit_bench_publish_test),
+	KUNIT_CASE_SLOW(conduit_bench_wake_test),
+	{}
+};
+
+static struct kunit_suite conduit_bench_suite = {
+	.name = "conduit_bench",
+	.test_cases = conduit_bench_cases,
+};
+
+kunit_test_suite(conduit_bench_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+#endif /* CONFIG_KUNIT && CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST */
