@@ -12,8 +12,13 @@ $(CONDUIT_FW): $(wildcard $(CONDUIT_FW_DIR)/*.[chS] $(CONDUIT_FW_DIR)/*.ld $(CON
 .PHONY: firmware
 
 # `make firmware-check`: boot the self-test payloads through the firmware.
-firmware-check: $(CONDUIT_FW)
-	$(MAKE) -C $(CONDUIT_FW_DIR)/selftest O=$(BUILD)/firmware CROSS_COMPILE=$(or $(CROSS),aarch64-linux-gnu-)
-	$(CONDUIT_FW_DIR)/selftest/run.sh $(BUILD)/firmware
+# Part of `make test`: one PASS/FAIL line per self-test case.
+TEST_SUITES += firmware-check
+
+firmware-check: deps $(CONDUIT_FW)
+	@mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory -s -C $(CONDUIT_FW_DIR)/selftest O=$(BUILD)/firmware \
+		CROSS_COMPILE=$(or $(CROSS),aarch64-linux-gnu-)
+	@$(CONDUIT_FW_DIR)/selftest/run.sh $(BUILD)/firmware | tee $(RESULTS)/firmware-check.txt
 
 .PHONY: firmware-check

@@ -50,7 +50,9 @@ def _scenario(mode, firmware, **extra):
     gic = "gic-version=3"
     secure = ",secure=on" if firmware not in (None, "edk2") else ""
     checks = []
-    if mode == "pkvm":
+    # An SPMC that reports FF-A v2.0 makes pKVM's hyp_ffa_init() fail, and
+    # with it KVM: there pKVM is expected not to come up.
+    if mode == "pkvm" and firmware != "version-major":
         checks.append("pkvm_up")
     if firmware == "none":
         checks += ["stock_host_ffa_from_el1_before_pkvm" if mode == "pkvm" else None,
