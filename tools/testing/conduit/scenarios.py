@@ -105,7 +105,7 @@ SCENARIOS["early-consumer"] = {
 # printk lines worth a place on the timeline, besides the actors' initcalls.
 EVENT_PATTERNS = [
     ("conduit", re.compile(r"^conduit: ")),
-    ("kvm", re.compile(r"kvm \[\d+\]: .*(Protected|nVHE|VHE|Hyp).*(initialized|mode)")),
+    ("kvm", re.compile(r"kvm \[\d+\]: .*((Protected|nVHE|VHE|Hyp).*(initialized|mode)|conduit)")),
     ("arm_ffa", re.compile(r"^(ARM FF-A|arm_ffa|ffa)[: ]", re.I)),
     ("ffa_echo", re.compile(r"^ffa_echo: ")),
     ("integrity", re.compile(r"^(integrity|load_uefi|UEFI|platform_certs)[: ]|platform keyring")),
@@ -156,6 +156,11 @@ def first_event(res, who, pattern=None):
     return None
 
 
+def earliest(*times):
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
 def start_of(res, actor):
     return res["initcalls"].get(actor, {}).get("start")
 
@@ -176,9 +181,14 @@ def check_patched_conduit_order(res):
     """finalize_pkvm -> FF-A init -> FF-A conduit published -> load_uefi_certs."""
     steps = [
         ("finalize_pkvm starts", start_of(res, "finalize_pkvm")),
-        ("host SMC conduit published", first_event(res, "conduit", r"host[-_ ]smc.*publish|publish.*host[-_ ]smc")),
+        # The core's own line if it prints one, else the publisher's.
+        ("host SMC conduit published", earliest(
+            first_event(res, "conduit", r"host[-_ ]smc.*publish|publish.*host[-_ ]smc"),
+            first_event(res, "kvm", r"publish.*host SMC conduit"))),
         ("FF-A init starts", first_event(res, "arm_ffa")),
-        ("FF-A conduit published", first_event(res, "conduit", r"ffa.*publish|publish.*ffa")),
+        ("FF-A conduit published", earliest(
+            first_event(res, "conduit", r"ffa.*publish|publish.*ffa"),
+            first_event(res, "arm_ffa", r"publish.*FF-A conduit"))),
         ("load_uefi_certs starts", start_of(res, "load_uefi_certs")),
     ]
     missing = [name for name, ts in steps if ts is None]
