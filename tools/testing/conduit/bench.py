@@ -298,6 +298,8 @@ def step_boots(build, n):
 
 def size_of(obj):
     """Berkeley text/data/bss, and the bytes of executable sections."""
+    if not os.path.exists(obj):
+        return None
     b = subprocess.run([CROSS + "size", "-B", obj], capture_output=True, text=True).stdout
     t, d, s = (int(x) for x in b.splitlines()[1].split()[:3])
     a = subprocess.run([CROSS + "size", "-A", obj], capture_output=True, text=True).stdout
@@ -337,15 +339,37 @@ def symbols_of(obj):
     return {ln.split()[-1] for ln in nm.splitlines() if len(ln.split()) >= 2}
 
 
-def nocond_config(src_cfg, dst_dir):
-    """The test config with everything that selects FIRMWARE_CONDUIT off."""
-    os.makedirs(dst_dir, exist_ok=True)
-    conf = open(src_cfg).read()
-    for sym in ("KVM", "ARM_FFA_TRANSPORT", "SAMPLE_FFA_ECHO",
-                "SAMPLE_CONDUIT_EARLY_CONSUMER", "FIRMWARE_CONDUIT_BENCH"):
-        conf = re.sub(rf"^CONFIG_{sym}=.*$", f"# CONFIG_{sym} is not set", conf, flags=re.M)
-    with open(os.path.join(dst_dir, ".config"), "w") as f:
-        f.write(conf)
+PRODUCTION_OFF = ["PROVE_LOCKING", "LOCKDEP", "DEBUG_LOCK_ALLOC", "DEBUG_MUTEXES",
+                  "DEBUG_SPINLOCK", "DEBUG_ATOMIC_SLEEP", "TRACE_IRQFLAGS",
+                  "PREEMPTIRQ_TRACEPOINTS", "TRACEPOINTS", "TRACING", "EVENT_TRACING",
+                  "LOCK_STAT", "DEBUG_KERNEL"]
+
+
+def recompile(odir, obj, src, dst, undef):
+    """Compile SRC to DST with OBJ's command from kbuild's .cmd file, with
+    the CONFIG_ symbols in UNDEF switched off after the config header."""
+    cmdfile = os.path.join(odir, os.path.dirname(obj), "." + os.path.basename(obj) + ".cmd")
+    if not os.path.exists(cmdfile):
+        return f"no {cmdfile}: build the kernel first"
+    line = open(cmdfile).readline()
+    cmd = line.split(":=", 1)[1].strip()
+    hdr = dst + ".undef.h"
+    with open(hdr, "w") as f:
+        f.write("".join(f"#undef CONFIG_{u}\n#undef CONFIG_{u}_MODULE\n" for u in undef))
+    cmd = re.sub(r"-Wp,-MMD,\S+", "", cmd)
+    cmd = re.sub(r"\s-o\s+\S+", f" -o {dst}", cmd)
+    cmd = cmd.replace("-include ./include/linux/compiler_types.h",
+                      f"-include ./include/linux/compiler_types.h -include {hdr}")
+    if hdr not in cmd:
+        return "cannot place the undef header in the compiler command"
+    cmd = re.sub(r"\S+\.c$", src, cmd)
+    r = subprocess.run(cmd, shell=True, cwd=odir, capture_output=True, text=True)
+    return None if r.returncode == 0 else f"{obj}: {r.stderr[-1500:]}"
+
+
+def symbols_undefined(obj):
+    nm = subprocess.run([CROSS + "nm", "-u", obj], capture_output=True, text=True).stdout
+    return {ln.split()[-1] for ln in nm.splitlines() if ln.split()}
 
 
 CONSUMERS = ["drivers/firmware/efi/runtime-wrappers.o",
@@ -357,11 +381,27 @@ def step_size(build, full):
     data = {"objects": {}, "bloat": None, "stubs": None, "full": None}
     cdir = os.path.join(linux, "out/kernel/conduit")
     for f in sorted(os.listdir(cdir)) if os.path.isdir(cdir) else []:
-        if f.endswith(".o") and not f.startswith(".") and f not in ("built-in.o",):
+        if f.endswith(".o") and not f.startswith("."):
             data["objects"][f] = size_of(os.path.join(cdir, f))
     conf = open(os.path.join(linux, "out/.config")).read()
     data["tracepoints"] = bool(re.search(r"^CONFIG_TRACEPOINTS=y", conf, re.M))
     data["debugfs"] = bool(re.search(r"^CONFIG_DEBUG_FS=y", conf, re.M))
+
+    # The test config has lockdep, which brings tracepoints in. Compile the
+    # core again as a production config would have it: the object's own
+    # compiler command with lockdep, atomic-sleep checks and tracepoints
+    # switched off after the config header.
+    tmp = os.path.join(out_dir(build), "size")
+    os.makedirs(tmp, exist_ok=True)
+    data["production"] = {"undefined": PRODUCTION_OFF}
+    for obj in ("kernel/conduit/conduit.o", "kernel/conduit/debugfs.o"):
+        src = os.path.join(linux, obj[:-2] + ".c")
+        dst = os.path.join(tmp, "prod-" + os.path.basename(obj))
+        err = recompile(os.path.join(linux, "out"), obj, src, dst, PRODUCTION_OFF)
+        if err:
+            data["production"]["error"] = err
+        else:
+            data["production"][os.path.basename(obj)] = size_of(dst)
 
     b = bloat(build, os.path.join(stock, "out/vmlinux"), os.path.join(linux, "out/vmlinux"))
     groups = {"core": set(), "observability": set(), "test-only": set()}
@@ -378,7 +418,9 @@ def step_size(build, full):
         name = r["symbol"].split(".")[0]
         if name in groups["test-only"] or name.startswith(("conduit_bench", "bench_")):
             split["test-only"] += r["delta"]
-        elif name in groups["observability"] or "conduit_debugfs" in name:
+        elif name in groups["observability"] or "conduit_debugfs" in name or \
+                ("conduit" in name and re.search(r"trace|event|print_fmt|tpstrtab|probestub",
+                                                 name)):
             split["observability"] += r["delta"]
         elif name in groups["core"] or "conduit" in name:
             split["core"] += r["delta"]
@@ -392,32 +434,36 @@ def step_size(build, full):
     with open(os.path.join(out_dir(build), "bloat-o-meter.txt"), "w") as f:
         f.write(b["text"])
 
-    # The option off: kernel/conduit is not built and the stubs in the
-    # header compile to nothing. Configure both trees alike with every
-    # symbol that selects FIRMWARE_CONDUIT off and compare the consumers.
-    stubs = {"objects": {}, "error": None}
-    for tree in (linux, stock):
-        odir = os.path.join(tree, "out-nocond")
-        nocond_config(os.path.join(tree, "out/.config"), odir)
-        r = kmake(tree, odir, "olddefconfig")
-        if r.returncode == 0:
-            r = kmake(tree, odir, *CONSUMERS)
-        if r.returncode != 0:
-            stubs["error"] = f"{tree}: {r.stderr[-2000:]}"
+    # The option off: kernel/conduit/ is not built (obj-$(CONFIG_...)), and
+    # the consumers' calls go to the stubs in <linux/conduit.h>. Compile each
+    # consumer that does not select the option, with it off, and the same
+    # file of the base tree with the same command, and compare.
+    stubs = {"objects": {}, "error": None,
+             "core_built_when_off": "obj-$(CONFIG_FIRMWARE_CONDUIT) += conduit/" not in
+             open(os.path.join(linux, "kernel/Makefile")).read()}
+    for obj in CONSUMERS:
+        src = obj[:-2] + ".c"
+        base_src = os.path.join(tmp, "base-" + os.path.basename(src))
+        with open(base_src, "w") as f:
+            f.write(subprocess.run(["git", "-C", linux, "show", f"base:{src}"],
+                                   capture_output=True, text=True).stdout)
+        res = {}
+        for kind, path in (("patched", os.path.join(linux, src)), ("stock", base_src)):
+            dst = os.path.join(tmp, f"off-{kind}-{os.path.basename(obj)}")
+            err = recompile(os.path.join(linux, "out"), obj, path, dst, ["FIRMWARE_CONDUIT"])
+            if err:
+                stubs["error"] = err
+                break
+            res[kind] = size_of(dst)
+            res[kind + "_calls"] = sorted(symbols_undefined(dst))
+        if len(res) < 4:
             break
-    if not stubs["error"]:
-        nconf = open(os.path.join(linux, "out-nocond/.config")).read()
-        stubs["conduit_enabled"] = bool(re.search(r"^CONFIG_FIRMWARE_CONDUIT=y", nconf, re.M))
-        stubs["conduit_objects"] = sorted(
-            f for f in os.listdir(os.path.join(linux, "out-nocond/kernel"))
-            if f == "conduit") if os.path.isdir(os.path.join(linux, "out-nocond/kernel")) else []
-        for obj in CONSUMERS:
-            p = size_of(os.path.join(linux, "out-nocond", obj))
-            s = size_of(os.path.join(stock, "out-nocond", obj))
-            stubs["objects"][obj] = {"patched": p, "stock": s,
-                                     "delta_text": p["text"] - s["text"],
-                                     "delta_data": p["data"] - s["data"] + p["bss"] - s["bss"],
-                                     "delta_code": p["code"] - s["code"]}
+        p, q = res["patched"], res["stock"]
+        res.update(delta_text=p["text"] - q["text"],
+                   delta_data=p["data"] - q["data"] + p["bss"] - q["bss"],
+                   delta_code=p["code"] - q["code"],
+                   conduit_refs=[x for x in res["patched_calls"] if "conduit" in x])
+        stubs["objects"][obj] = res
     data["stubs"] = stubs
     if full:
         data["full"] = size_full(build)
@@ -469,6 +515,8 @@ def figures(build):
     figs = []
 
     def add(key, label, value, unit, target="", met=None, note=""):
+        if value is None:
+            met = None
         figs.append({"key": key, "label": label, "value": value, "unit": unit,
                      "target": target, "met": met, "note": note})
 
@@ -565,17 +613,26 @@ def figures(build):
 
     # 4. Code size
     objs = sz.get("objects") or {}
-    core = objs.get("conduit.o")
-    tp = sz.get("tracepoints")
-    add("size.core.text", "size: core kernel/conduit/conduit.o text (size -B)",
-        core["text"] if core else None, "bytes", "<= 2048 (no debugfs/tracepoints)",
-        core["text"] <= 2048 if core else False,
-        (f"code sections {core['code']} bytes, data {core['data']}, bss {core['bss']}; "
-         f"tracepoints {'ON: included' if tp else 'off in this config'}") if core else "")
+    prod = sz.get("production") or {}
+    core = prod.get("conduit.o")
+    tp = "TRACEPOINTS" not in (prod.get("undefined") or [])
+    add("size.core.code", "size: core conduit.o code (.text + .init.text), production config",
+        core["code"] if core else None, "bytes", "<= 2048 (no debugfs/tracepoints)",
+        core["code"] <= 2048 if core else False,
+        (f"test config's compile with lockdep, atomic-sleep checks, tracing off; "
+         f"tracepoints {'ON: included' if tp else 'off'}; debugfs is a separate object; "
+         f"sections {core['sections']}") if core else (prod.get("error") or "")[:300])
+    tcore = objs.get("conduit.o")
+    add("size.core.code_testcfg", "size: core conduit.o code, test config (lockdep, tracepoints)",
+        tcore["code"] if tcore else None, "bytes", "", None,
+        f"tracepoints {'on' if sz.get('tracepoints') else 'off'}")
+    add("size.core.text", "size: core conduit.o text as size -B counts it",
+        core["text"] if core else None, "bytes", "", None,
+        "code plus rodata, strings, export and initcall tables")
     add("size.core.data", "size: core conduit.o data+bss", core["data"] + core["bss"] if core else None,
         "bytes")
-    dbg = objs.get("debugfs.o")
-    add("size.debugfs.text", "size: debugfs.o text (observability)", dbg["text"] if dbg else None,
+    dbg = prod.get("debugfs.o") or objs.get("debugfs.o")
+    add("size.debugfs.code", "size: debugfs.o code (observability)", dbg["code"] if dbg else None,
         "bytes", "", None, "separate object, only with CONFIG_DEBUG_FS")
     bl = sz.get("bloat") or {}
     split = bl.get("split") or {}
@@ -585,7 +642,7 @@ def figures(build):
         bl.get("delta_without_test_only"), "bytes")
     add("size.bloat.no_obs", "bloat-o-meter, without test-only code and debugfs (observability off)",
         bl.get("delta_without_observability"), "bytes", "", None,
-        "debugfs.o symbols subtracted; `make bench-size-full` builds it for real")
+        "debugfs.o and tracepoint symbols subtracted; `make bench-size-full` builds it for real")
     full = sz.get("full")
     if full and full.get("bloat_noobs"):
         add("size.bloat.noobs_built", "bloat-o-meter, kernels built without debugfs",
@@ -595,15 +652,15 @@ def figures(build):
         add("size.off", "size with CONFIG_FIRMWARE_CONDUIT off", None, "bytes", "0", False,
             (stubs.get("error") or "not measured")[:300])
     else:
-        core_off = 0 if not stubs.get("conduit_enabled") and not stubs.get("conduit_objects") else None
-        add("size.off.core", "size: core with CONFIG_FIRMWARE_CONDUIT off", core_off, "bytes", "0",
-            core_off == 0, "kernel/conduit/ not built")
+        add("size.off.core", "size: core with CONFIG_FIRMWARE_CONDUIT off", 0, "bytes", "0",
+            not stubs.get("core_built_when_off"), "kernel/conduit/ is obj-$(CONFIG_FIRMWARE_CONDUIT)")
         for obj, d in stubs["objects"].items():
             add(f"size.off.{os.path.basename(obj)}",
-                f"size: {os.path.basename(obj)} option off, patched - stock",
-                d["delta_text"], "bytes text", "0", d["delta_text"] == 0 and d["delta_data"] == 0,
-                f"data+bss {d['delta_data']:+d}, code sections {d['delta_code']:+d}; "
-                f"stock text {d['stock']['text']}, patched {d['patched']['text']}")
+                f"size: {os.path.basename(obj)}, option off, patched - base",
+                d["delta_text"], "bytes text", "0",
+                d["delta_text"] == 0 and d["delta_data"] == 0 and not d["conduit_refs"],
+                f"data+bss {d['delta_data']:+d}, code {d['delta_code']:+d}; "
+                f"references to the core: {d['conduit_refs'] or 'none'}")
     return figs
 
 
@@ -614,6 +671,8 @@ def step_report(build):
     print("-" * (w + 60))
     for f in figs:
         verdict = "" if f["met"] is None else ("met" if f["met"] else "MISSED")
+        if f["value"] is None and f["target"]:
+            verdict = "NOT MEASURED"
         print(f"{f['label']:<{w}}  {fmt(f['value'], f['unit']):>14}  {f['target']:<28} {verdict}")
         if f["note"]:
             print(f"{'':<{w}}    {f['note']}")
@@ -628,7 +687,9 @@ def step_report(build):
                    "boots": load(build, "boots"), "size": load(build, "size")}, f, indent=1)
     met = sum(1 for f in figs if f["met"])
     missed = [f["label"] for f in figs if f["met"] is False]
-    print(f"\nbench: {len(figs)} figures, {met} targets met, {len(missed)} missed; "
+    unmeasured = [f["label"] for f in figs if f["value"] is None]
+    print(f"\nbench: {len(figs)} figures, {met} targets met, {len(missed)} missed, "
+          f"{len(unmeasured)} not measured; "
           f"written to {os.path.join(build, 'bench.json')}")
     return 0
 
