@@ -434,8 +434,16 @@ def reachable(tree, d, force=()):
 
 
 def obj_enabled(tree, obj, force=()):
-    d, base = os.path.split(obj)
-    return base in enabled_in_dir(tree, d, force) and reachable(tree, d, force)
+    """OBJ is built with this config: listed in its directory's Makefile,
+    or in an ancestor's as part of a composite object (integrity-y +=
+    platform_certs/load_uefi.o), and that directory is reached."""
+    d = os.path.dirname(obj)
+    while d and d != "arch":
+        if os.path.relpath(obj, d) in enabled_in_dir(tree, d, force) and \
+                reachable(tree, d, force):
+            return True
+        d = os.path.dirname(d)
+    return False
 
 
 def guard_symbols(tree, obj):
@@ -446,13 +454,33 @@ def guard_symbols(tree, obj):
             p = os.path.join(tree, d, mf)
             if os.path.exists(p):
                 for line in open(p):
-                    if re.search(rf"(^|[\s=/]){re.escape(name)}\b", line):
+                    if re.search(rf"(^|[\s=/]){re.escape(name)}(?![\w.-])", line):
                         syms.update(re.findall(r"\$\((CONFIG_[A-Za-z0-9_]+)\)", line))
                 break
         d, name = os.path.split(d)[0], os.path.basename(d) + "/"
         if d in ("", "arch/arm64"):
             break
     return sorted(syms)
+
+
+def with_depends(syms):
+    """SYMS plus the plain symbols their Kconfig entries depend on."""
+    res, todo = [], list(syms)
+    while todo:
+        s = todo.pop(0)
+        if s in res:
+            continue
+        res.append(s)
+        name = s[len("CONFIG_"):]
+        p = run(["git", "grep", "-h", "-A12", f"^config {name}$", "--", "*Kconfig*"],
+                cwd=BISECT, check=False)
+        for ln in p.stdout.splitlines()[1:]:
+            if re.match(r"^(config|menuconfig|endmenu|menu|if|endif|source|choice)\b", ln):
+                break
+            m = re.match(r"^\s+depends on\s+(.*)$", ln)
+            if m and re.fullmatch(r"[A-Z0-9_]+(\s*&&\s*[A-Z0-9_]+)*", m.group(1).strip()):
+                todo += ["CONFIG_" + d.strip() for d in m.group(1).split("&&")]
+    return res
 
 
 def header_users(tree, header, candidates):
@@ -717,10 +745,15 @@ def commit_targets(commit, all_c):
                                                                         "samples/"))]
     hs = [f for f in files if f.endswith(".h") and not f.startswith(("tools/", "scripts/"))]
     objs = set(c[:-2] + ".o" for c in cs)
+    users = set()
     for h in hs:
         for u in header_users(BISECT, h, all_c):
-            objs.add(u[:-2] + ".o")
-    return sorted(o for o in objs if os.path.exists(os.path.join(BISECT, o[:-2] + ".c"))), files
+            users.add(u[:-2] + ".o")
+    # Users of a changed header count when this config builds them; the
+    # files the commit touches are compiled even if it does not (below).
+    users = set(u for u in users - objs if obj_enabled(BISECT, u))
+    return sorted(o for o in objs | users
+                  if os.path.exists(os.path.join(BISECT, o[:-2] + ".c"))), files
 
 
 def build_objects(objs, extra=()):
@@ -730,7 +763,7 @@ def build_objects(objs, extra=()):
         if obj_enabled(BISECT, o):
             plain.append(o)
             continue
-        syms = [s for s in guard_symbols(BISECT, o)]
+        syms = with_depends(guard_symbols(BISECT, o))
         if syms and obj_enabled(BISECT, o, syms):
             forced.setdefault(tuple(syms), []).append(o)
         else:
@@ -808,9 +841,10 @@ def gate_sparse(r, base, tip, commits, cache, cfgkey):
     _, before, _ = sparse_w1([o for o in old_objs if obj_enabled(BISECT, o)], "base")
     checkout(tip)
     use_config(BISECT, os.path.join(BISECT, "out", "conduit-lint.config"))
-    on = [o for o in objs if obj_enabled(BISECT, o)]
-    ok, after, _ = sparse_w1(on, "tip")
-    skipped = sorted(set(objs) - set(on))
+    # At the tip every changed object, the ones this config leaves out
+    # compiled with their guard symbols forced on, as in the bisect gate.
+    ok, after, skipped = sparse_w1(objs, "tip")
+    on = [o for o in objs if o not in skipped]
 
     def split(ws):
         sp = [w for w in ws if w[1] == "warning" and
@@ -1022,7 +1056,9 @@ def cmd_lint(a):
             checkout(tip)
             patched_config(BISECT)
             cache.put("config", cfgkey)
-        ckey = file_hash([saved])
+        # Results are cached per commit; a change of this script or the
+        # config invalidates them.
+        ckey = file_hash([saved, os.path.abspath(__file__)])
         summary.append(gate_bisect(r, base, tip, commits, cache, ckey))
         summary += gate_sparse(r, base, tip, commits, cache, ckey)
         summary.append(gate_kerneldoc(r, base, tip))
