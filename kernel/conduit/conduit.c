@@ -101,14 +101,19 @@ EXPORT_SYMBOL_IF_KUNIT(conduit_warned);
 VISIBLE_IF_KUNIT unsigned int conduit_nr_warnings;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_warnings);
 
-/* Each kind of misuse is reported once, naming the first offender. */
-#define conduit_warn_once(bit, fmt, ...)				\
-do {									\
-	if (!test_and_set_bit(bit, &conduit_warned)) {			\
-		conduit_nr_warnings++;					\
-		pr_warn(fmt, ##__VA_ARGS__);				\
-	}								\
-} while (0)
+/*
+ * Each kind of misuse is reported once, naming the first offender. Not
+ * WARN(): the bug is in the caller's boot ordering, and the caller is named.
+ */
+static noinline void conduit_misuse(unsigned int bit, enum conduit_id id,
+				    const char *what, const void *caller)
+{
+	if (test_and_set_bit(bit, &conduit_warned))
+		return;
+	conduit_nr_warnings++;
+	pr_warn("conduit %s: %s (caller %pS)\n", conduit_names[id], what,
+		caller);
+}
 
 static bool conduit_valid(enum conduit_id id)
 {
@@ -118,9 +123,10 @@ static bool conduit_valid(enum conduit_id id)
 /*
  * Read the word of a valid conduit for a consumer. An unclaimed conduit is
  * sealed ready here, so that a late claim cannot take back what a consumer
- * has already been told.
+ * has already been told. Out of line, like the other slow paths, to keep the
+ * core small.
  */
-static int conduit_observe(enum conduit_id id)
+static noinline int conduit_observe(enum conduit_id id)
 {
 	/* Pairs with smp_store_release() in conduit_settle(). */
 	int word = smp_load_acquire(&__conduit_word[id]);
@@ -169,9 +175,9 @@ int conduit_claim(enum conduit_id id)
 
 	trace_conduit_claim(id, ret, caller);
 	if (ret == -EALREADY)
-		conduit_warn_once(CONDUIT_WARN_LATE_CLAIM,
-				  "%pS claims conduit %s after a consumer was told it is ready; claim refused\n",
-				  caller, conduit_names[id]);
+		conduit_misuse(CONDUIT_WARN_LATE_CLAIM, id,
+			       "claim refused, a consumer was already told it is ready",
+			       caller);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(conduit_claim);
@@ -264,15 +270,15 @@ int conduit_publish(enum conduit_id id, int status)
 
 	trace_conduit_publish(id, status, ret);
 	if (ret == -EPERM) {
-		conduit_warn_once(CONDUIT_WARN_UNCLAIMED,
-				  "%pS publishes conduit %s that it never claimed\n",
-				  caller, conduit_names[id]);
+		conduit_misuse(CONDUIT_WARN_UNCLAIMED, id,
+			       "publish refused, the conduit was never claimed",
+			       caller);
 		return ret;
 	}
 	if (ret) {
-		conduit_warn_once(CONDUIT_WARN_REPUBLISH,
-				  "%pS publishes conduit %s a second time\n",
-				  caller, conduit_names[id]);
+		conduit_misuse(CONDUIT_WARN_REPUBLISH, id,
+			       "publish refused, the conduit is already published",
+			       caller);
 		return ret;
 	}
 
@@ -334,9 +340,9 @@ int __wait_for_conduit(enum conduit_id id, unsigned int task_state,
 		return word;
 
 	if (conduit_wait_blocks_boot()) {
-		conduit_warn_once(CONDUIT_WARN_DEADLOCK,
-				  "%pS waits for conduit %s during initcalls, before it is published; not waiting\n",
-				  __builtin_return_address(0), conduit_names[id]);
+		conduit_misuse(CONDUIT_WARN_DEADLOCK, id,
+			       "init task waits during initcalls for a conduit a later initcall publishes; -EDEADLK",
+			       __builtin_return_address(0));
 		return -EDEADLK;
 	}
 

@@ -21,8 +21,6 @@
 
 #define pr_fmt(fmt) "conduit_bench: " fmt
 
-#include <kunit/test.h>
-#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/conduit.h>
@@ -35,7 +33,6 @@
 #include <linux/sched/clock.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 
 #include "internal.h"
 
@@ -269,6 +266,9 @@ static int __init conduit_bench_boot(void)
 late_initcall_sync(conduit_bench_boot);
 
 #if IS_BUILTIN(CONFIG_KUNIT) && IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
+
+#include <kunit/test.h>
+#include <linux/sort.h>
 
 #define BENCH_TIMEOUT	(30 * HZ)
 
