@@ -358,8 +358,8 @@ def recompile(odir, obj, src, dst, undef):
         f.write("".join(f"#undef CONFIG_{u}\n#undef CONFIG_{u}_MODULE\n" for u in undef))
     cmd = re.sub(r"-Wp,-MMD,\S+", "", cmd)
     cmd = re.sub(r"\s-o\s+\S+", f" -o {dst}", cmd)
-    cmd = cmd.replace("-include ./include/linux/compiler_types.h",
-                      f"-include ./include/linux/compiler_types.h -include {hdr}")
+    cmd = re.sub(r"(-include \S*include/linux/compiler_types\.h)", rf"\1 -include {hdr}", cmd,
+                 count=1)
     if hdr not in cmd:
         return "cannot place the undef header in the compiler command"
     cmd = re.sub(r"\S+\.c$", src, cmd)
@@ -443,12 +443,16 @@ def step_size(build, full):
              open(os.path.join(linux, "kernel/Makefile")).read()}
     for obj in CONSUMERS:
         src = obj[:-2] + ".c"
-        base_src = os.path.join(tmp, "base-" + os.path.basename(src))
-        with open(base_src, "w") as f:
-            f.write(subprocess.run(["git", "-C", linux, "show", f"base:{src}"],
-                                   capture_output=True, text=True).stdout)
+        # Same file name length for both, so that __FILE__ strings match.
+        paths = {}
+        for kind, rev in (("patched", "HEAD"), ("stock", "base")):
+            paths[kind] = os.path.join(tmp, kind[0], os.path.basename(src))
+            os.makedirs(os.path.dirname(paths[kind]), exist_ok=True)
+            with open(paths[kind], "w") as f:
+                f.write(subprocess.run(["git", "-C", linux, "show", f"{rev}:{src}"],
+                                       capture_output=True, text=True).stdout)
         res = {}
-        for kind, path in (("patched", os.path.join(linux, src)), ("stock", base_src)):
+        for kind, path in paths.items():
             dst = os.path.join(tmp, f"off-{kind}-{os.path.basename(obj)}")
             err = recompile(os.path.join(linux, "out"), obj, path, dst, ["FIRMWARE_CONDUIT"])
             if err:
