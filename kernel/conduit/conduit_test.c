@@ -843,6 +843,7 @@ static void unregister_waits_for_a_running_callback(struct kunit *test)
 
 struct racer {
 	struct test_block *tb[NR_RACE_BLOCKS];
+	int register_ret[NR_RACE_BLOCKS];
 	int calls_at_unregister[NR_RACE_BLOCKS];
 	int unregister_ret[NR_RACE_BLOCKS];
 	struct completion started;
@@ -862,7 +863,7 @@ static int racer_fn(void *data)
 
 	complete(&r->started);
 	for (i = 0; i < NR_RACE_BLOCKS; i++) {
-		conduit_ready_register(A, &r->tb[i]->crb);
+		r->register_ret[i] = conduit_ready_register(A, &r->tb[i]->crb);
 		if (i & 1) {
 			r->unregister_ret[i] =
 				conduit_ready_unregister(&r->tb[i]->crb);
@@ -905,6 +906,7 @@ static void register_and_unregister_race_publish_safely(struct kunit *test)
 		for (j = 0; j < NR_RACE_BLOCKS; j++) {
 			struct test_block *tb = r[i]->tb[j];
 
+			KUNIT_EXPECT_EQ(test, r[i]->register_ret[j], 0);
 			if (j & 1) {
 				/* Ran at most once, and never after unregister. */
 				KUNIT_EXPECT_EQ(test, r[i]->unregister_ret[j], 0);
