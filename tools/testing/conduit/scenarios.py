@@ -108,6 +108,7 @@ EVENT_PATTERNS = [
     ("kvm", re.compile(r"kvm \[\d+\]: .*((Protected|nVHE|VHE|Hyp).*(initialized|mode)|conduit)")),
     ("arm_ffa", re.compile(r"^(ARM FF-A|arm_ffa|ffa)[: ]", re.I)),
     ("ffa_echo", re.compile(r"^ffa_echo: ")),
+    ("early_consumer", re.compile(r"^conduit_early_consumer: ")),
     ("integrity", re.compile(r"^(integrity|load_uefi|UEFI|platform_certs)[: ]|platform keyring")),
     ("ima", re.compile(r"^ima: ")),
     ("efi", re.compile(r"^efi: (?!.*memattr)")),
