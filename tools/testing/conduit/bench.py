@@ -565,6 +565,9 @@ def figures(build):
                 "<= 1.2x" if target else "", (ratio <= 1.2 if ratio is not None else False)
                 if target and where == "UML" else None, note if target else "")
 
+    if not a.get("disasm"):
+        add("objcode", "object code of the fast path (arm64)", None, "",
+            "ldar, no RMW, no lock", None, "no arm64 build")
     for func, d in (a.get("disasm") or {}).items():
         if not d:
             add(f"objcode.{func}", f"object code {func}", None, "", "ldar, no RMW, no lock", False,
@@ -602,6 +605,9 @@ def figures(build):
         lin_note(wf))
 
     # 3. Boot latency
+    if not a.get("boots"):
+        add("boot.publish_to_ffa_init", "boot: pKVM publish -> FF-A init starts", None, "us",
+            "<= 50 us", None, "no conduit_bench.run=1 boot")
     for scen, runs in (a.get("boots") or {}).items():
         lat = lambda key: median_of(runs, lambda r: (r["latency"] or {}).get(key))  # noqa: E731
         note = f"median of {len(runs)} boot(s), TCG guest clock; {scen}: {sc.SCENARIOS[scen]['title']}"
