@@ -599,11 +599,13 @@ def _series_check(r):
     # The result builds: every object the series touches, against the
     # pristine tree, with the patched kernel's config.
     os.makedirs(os.path.join(tree, "out"), exist_ok=True)
-    patched_config(tree)
+    use_config(tree, patched_config(tree))
     srcs = [f for f in gitout(["diff", "--name-only", "--diff-filter=d", "HEAD~%d" % n, "HEAD"],
                               cwd=tree).splitlines() if f.endswith(".c")]
     objs = [s[:-2] + ".o" for s in srcs if obj_enabled(tree, s[:-2] + ".o")]
     skipped = sorted(set(s[:-2] + ".o" for s in srcs) - set(objs))
+    if not objs:
+        raise Fail("series-check: no changed object is enabled in the patched config")
     p = kmake(tree, objs)
     built = p.returncode == 0
     why = "" if built else "\n".join((p.stdout + p.stderr).splitlines()[-15:])
