@@ -353,6 +353,11 @@ def reverse_to_commit(repo, path, later_sections):
             return f.read()
 
 
+# Stands for the assembler's git identity wherever the series names its
+# maintainer (the MAINTAINERS entry), so no name is hard-coded in the repo.
+IDENTITY_TOKEN = "@GIT_IDENTITY@"
+
+
 def build_chain(repo, tree, base, commits, all_commits, env_id, signoff):
     """Commit COMMITS on top of BASE in a scratch index; return the new head.
 
@@ -383,6 +388,7 @@ def build_chain(repo, tree, base, commits, all_commits, env_id, signoff):
             mode = "100755" if os.access(os.path.join(repo, f), os.X_OK) else "100644"
             git(["update-index", "--add", "--cacheinfo", f"{mode},{blob},{f}"], tree, env=env)
         for diff, text in c.sections:
+            text = text.replace(IDENTITY_TOKEN, signoff)
             p = git(["apply", "--cached", "--recount", "-"], tree, env=env, input=text,
                     check=False)
             if p.returncode != 0:
