@@ -1,24 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/// Find initcalls that reach FF-A or EFI variable services in code that
-/// neither waits for nor registers on a firmware conduit.
+/// Find initcalls that make FF-A calls in code that neither waits for nor
+/// registers on a firmware conduit.
 ///
 /// With protected KVM the host's SMCs are trapped by the hypervisor and the
 /// FF-A proxy is only final at device_initcall_sync. An FF-A call made
 /// earlier goes to the secure world behind the proxy's back (version
-/// negotiation then fails through the proxy), and EFI variable services may
-/// be StandaloneMM reached with FF-A direct messages. An initcall that makes
-/// such a call, directly or through a function of the same file, should be
-/// ordered against the conduit: conduit_ready_register() on CONDUIT_HOST_SMC
-/// (FF-A transport code) or CONDUIT_FFA (FF-A and EFI variable consumers),
-/// conduit_ready_or_defer() in a probe routine, or wait_for_conduit() from
-/// late_initcall() or later.
+/// negotiation then fails through the proxy). An initcall that makes such a
+/// call, directly or through a function of the same file, should be ordered
+/// against the conduit: conduit_ready_register() on CONDUIT_HOST_SMC (FF-A
+/// transport code) or CONDUIT_FFA (FF-A consumers), conduit_ready_or_defer()
+/// in a probe routine, or wait_for_conduit() from late_initcall() or later.
 ///
 /// Firmware calls are: invoke_ffa_fn(), arm_smccc_1_1_{smc,hvc,invoke}() and
 /// arm_smccc_{smc,hvc}() with an FFA_* function ID, calls through the FF-A
 /// driver's ops (->info_ops, ->msg_ops, ->mem_ops, ->cpu_ops,
-/// ->notifier_ops), efi.{get,get_next,set,query}_variable* and
-/// efivar_{get,get_next,set,query}_variable*(). Plain SMCCC calls (PSCI,
-/// SOC_ID, TRNG, ...) are forwarded by pKVM at any time and are not reported.
+/// ->notifier_ops). Plain SMCCC calls (PSCI, SOC_ID, TRNG, ...) are
+/// forwarded by pKVM at any time and are not reported. EFI variable calls
+/// are not reported either: the EFI runtime wrappers order them against
+/// CONDUIT_FFA themselves, whoever the caller is.
 /// A file that uses the conduit API anywhere is assumed to be ordered.
 ///
 // Confidence: Low
@@ -53,16 +52,6 @@ expression E;
 |
   arm_smccc_hvc(...)
 |
-  efivar_get_variable(...)
-|
-  efivar_get_next_variable(...)
-|
-  efivar_set_variable(...)
-|
-  efivar_set_variable_locked(...)
-|
-  efivar_query_variable_info(...)
-|
   E->info_ops
 |
   E->msg_ops
@@ -72,18 +61,6 @@ expression E;
   E->cpu_ops
 |
   E->notifier_ops
-|
-  E.get_variable(...)
-|
-  E.get_next_variable(...)
-|
-  E.set_variable(...)
-|
-  E.set_variable_nonblocking(...)
-|
-  E.query_variable_info(...)
-|
-  E.query_variable_info_nonblocking(...)
 )
 
 @uses depends on fwgate@
@@ -108,14 +85,12 @@ level(fn);
 
 @fw depends on fwgate@
 identifier g;
-identifier call =~ "^(invoke_ffa_fn|efivar_get_variable|efivar_get_next_variable|efivar_set_variable|efivar_set_variable_locked|efivar_query_variable_info)$";
+identifier call =~ "^invoke_ffa_fn$";
 identifier smccc =~ "^arm_smccc_(1_1_)?(smc|hvc|invoke)$";
 identifier fid =~ "^FFA_";
 identifier ops =~ "^(info|msg|mem|cpu|notifier)_ops$";
-identifier efim =~ "^(get_variable|get_next_variable|set_variable|set_variable_nonblocking|query_variable_info|query_variable_info_nonblocking)$";
 identifier m;
 expression E;
-symbol efi;
 @@
 
 g(...) {
@@ -126,8 +101,6 @@ g(...) {
   smccc(fid, ...)
 |
   E->ops->m(...)
-|
-  efi.efim(...)
 )
   ...+>
 }
@@ -158,7 +131,7 @@ g << fw.g;
 
 if fn == g and p[0].file not in using and (p[0].file, p[0].line) not in seen:
     seen.add((p[0].file, p[0].line))
-    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() calls FF-A or EFI variable services without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % fn)
+    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() calls FF-A without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % fn)
 
 @script:python depends on fwgate@
 p << indirect.p;
@@ -168,4 +141,4 @@ g << fw.g;
 
 if p[0].file not in using and (p[0].file, p[0].line) not in seen:
     seen.add((p[0].file, p[0].line))
-    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() reaches FF-A or EFI variable services through %s() without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % (fn, g))
+    coccilib.report.print_report(p[0], "WARNING: conduit_unguarded_fw_call: initcall %s() reaches FF-A through %s() without ordering against a firmware conduit; use conduit_ready_register() (see Documentation/core-api/firmware-conduit.rst)" % (fn, g))

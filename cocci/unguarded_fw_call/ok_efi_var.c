@@ -1,4 +1,5 @@
-// Misuse: EFI variables (maybe StandaloneMM over FF-A) read from an initcall.
+// Correct: EFI variables read from an initcall. The EFI runtime wrappers
+// order variable calls against CONDUIT_FFA themselves, so the caller need not.
 static void *get_list(efi_char16_t *name, efi_guid_t *guid, unsigned long *size)
 {
 	efi_status_t status;
