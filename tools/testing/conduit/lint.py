@@ -209,16 +209,17 @@ def render_cover(body):
     if have:
         table = "The boot matrix, as measured for this posting:\n\n" + matrix
     else:
-        table = ("The boot matrix (stock and patched kernels, each scenario booted\n"
-                 "under QEMU TCG, the verdict read from the console log) is produced\n"
-                 "by the test harness; no run was recorded when these emails were\n"
-                 "generated.")
-    kunit = kunit_text() or "all KUnit cases pass"
+        table = ("  [No boot results were recorded when these emails were generated:\n"
+                 "   run 'make boot' (or 'make test') and then 'make series' again.]")
+    kunit = kunit_text() or "[no KUnit run recorded: run 'make kunit' first]"
     base = ""
     bt = os.path.join(BUILD, "base.txt")
     if os.path.exists(bt):
         kv = dict(ln.split(": ", 1) for ln in open(bt).read().splitlines() if ": " in ln)
-        base = f"Linux {kv.get('version', '?')} ({kv.get('base', '?').split(' ')[0]})"
+        src = kv.get("base", "?")
+        base = f"Linux {kv.get('version', '?')} " + (
+            "(Debian linux-source-6.12)" if src.startswith(DEFAULT_BASE) else
+            f"(git {src.split(' git ')[1][:12]})" if " git " in src else f"({src.split(' ')[0]})")
     return (body.replace("@BOOT_MATRIX@", table).replace("@KUNIT@", kunit)
             .replace("@BASE@", base or "the base tree"))
 
@@ -539,7 +540,10 @@ def _series_check(r):
     kv = dict(ln.split(" ", 1) for ln in open(info).read().splitlines())
     base, tip, n = kv["base"], kv["tip"], int(kv["commits"])
     ident = open(os.path.join(KTREE, ".git", "conduit-base")).read().strip()
-    key = hashlib.sha256((open(mbox, "rb").read().hex() + ident + file_hash(FRAGMENTS))
+    # The mbox differs on every run (Date:, Message-Id:) but is made from
+    # the same commits: key the cached verdict on those.
+    key = hashlib.sha256(" ".join([base, tip, ident, file_hash(FRAGMENTS),
+                                   file_hash([os.path.abspath(__file__)])])
                          .encode()).hexdigest()[:16]
     stamp = os.path.join(CHECKDIR, "passed." + key)
     if os.path.exists(stamp):
