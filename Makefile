@@ -40,7 +40,7 @@ TEST_SUITES := series-check-manifest boot-matrix
 
 export BUILD KTREE KSTOCK RESULTS TOP
 
-.PHONY: help deps tree kernel kernel-stock initramfs boot boot-matrix demo test \
+.PHONY: help deps tree kernel kernel-stock kernel-unlocked kernel-stock-unlocked initramfs boot boot-matrix demo test \
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
 
 help:
@@ -142,10 +142,17 @@ define build_kernel
 		"see $(1)/out/build.log"; rm -f $(1)/out/arch/arm64/boot/Image; exit 1; }
 endef
 
+# One build at a time per tree: two makes in one O= directory corrupt it.
 kernel: tree $(BUILD)/initramfs.list
+	@flock $(BUILD)/.kernel-patched.lock $(MAKE) --no-print-directory kernel-unlocked
+
+kernel-unlocked:
 	$(call build_kernel,$(KTREE),$(FRAGMENT) $(FRAGMENT_PATCHED))
 
 kernel-stock: tree $(BUILD)/initramfs.list
+	@flock $(BUILD)/.kernel-stock.lock $(MAKE) --no-print-directory kernel-stock-unlocked
+
+kernel-stock-unlocked:
 	$(call build_kernel,$(KSTOCK),$(FRAGMENT))
 
 # ---------------------------------------------------------------------------
