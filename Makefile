@@ -62,7 +62,7 @@ help:
 DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev \
 	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
 	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
-	python3-sphinx lcov linux-source-6.12
+	python3-sphinx python3-ply python3-git lcov linux-source-6.12
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
