@@ -367,7 +367,9 @@ def recompile(odir, obj, src, dst, undef):
                  count=1)
     if hdr not in cmd:
         return "cannot place the undef header in the compiler command"
-    cmd = re.sub(r"\S+\.c$", src, cmd)
+    # A copy elsewhere still finds the quoted includes of its directory.
+    srcdir = os.path.join(os.path.dirname(odir), os.path.dirname(obj))
+    cmd = re.sub(r"\S+\.c$", f"-iquote {srcdir} {src}", cmd)
     r = subprocess.run(cmd, shell=True, cwd=odir, capture_output=True, text=True)
     return None if r.returncode == 0 else f"{obj}: {r.stderr[-1500:]}"
 
