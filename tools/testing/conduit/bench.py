@@ -205,7 +205,8 @@ def latency(res):
 def disasm(build, func):
     vmlinux = os.path.join(build, "linux/out/vmlinux")
     nm = subprocess.run([CROSS + "nm", "-S", vmlinux], capture_output=True, text=True).stdout
-    m = re.search(rf"^([0-9a-f]+) ([0-9a-f]+) [tT] {func}$", nm, re.M)
+    # GCC may add a suffix (.isra.0) to a static function.
+    m = re.search(rf"^([0-9a-f]+) ([0-9a-f]+) [tT] {func}(\.[a-z]+\.\d+)?$", nm, re.M)
     if not m:
         return None
     start, size = int(m.group(1), 16), int(m.group(2), 16)
