@@ -13,7 +13,19 @@ KUNIT_PY    = cd $(KTREE) && ./tools/testing/kunit/kunit.py run --arch=um --jobs
 KUNIT_BUILD := $(BUILD)/kunit
 COV_BUILD   := $(BUILD)/coverage
 
-TEST_SUITES += kunit coverage
+# `coverage` is not in `make test` yet: with Debian's gcc 12, a UML gcov
+# kernel links (see COV_LINK_FIX) and runs the suite, but libgcov never
+# writes its .gcda files at UML's exit, so no figure comes out. Measuring it
+# on the arm64 boot with CONFIG_GCOV_KERNEL and /init dumping debugfs is the
+# way forward.
+TEST_SUITES += kunit
+
+# gcc 12's libgcov defines mangle_path(), as does fs/seq_file.c, so a UML
+# gcov link fails on the duplicate. UML turns LDFLAGS_EXECSTACK into -Wl,
+# options; keep its flags and let the kernel's definition (linked first)
+# stand. libgcov only calls its own for -fprofile-dir name mangling, which
+# this build does not use.
+COV_LINK_FIX := LDFLAGS_EXECSTACK=-z noexecstack --no-warn-rwx-segments --allow-multiple-definition
 
 .PHONY: kunit coverage
 
@@ -30,7 +42,8 @@ coverage: tree
 	@mkdir -p $(RESULTS) $(COV_BUILD)
 	@find $(COV_BUILD) -name '*.gcda' -delete
 	@rc=0; $(KUNIT_PY) --kunitconfig=$(KUNIT_DIR)coverage_uml.config \
-		--build_dir=$(COV_BUILD) > $(COV_BUILD)/kunit.out 2>&1 || rc=$$?; \
+		--build_dir=$(COV_BUILD) --make_options "$(COV_LINK_FIX)" \
+		> $(COV_BUILD)/kunit.out 2>&1 || rc=$$?; \
 	grep -E 'Testing complete' $(COV_BUILD)/kunit.out || tail -n 40 $(COV_BUILD)/kunit.out; \
 	cd $(COV_BUILD) && gcov -t -o $(COV_BUILD)/kernel/conduit $(KTREE)/kernel/conduit/conduit.c \
 		> $(COV_BUILD)/conduit.c.gcov.txt 2>$(COV_BUILD)/gcov.err; \
