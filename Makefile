@@ -29,8 +29,6 @@ CCACHE := $(shell command -v ccache 2>/dev/null)
 KMAKE_CC := $(if $(CCACHE),CC="ccache aarch64-linux-gnu-gcc")
 KMAKE = $(MAKE) --no-print-directory -C $(1) O=out $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
 
-PATCHED_IMAGE := $(KTREE)/out/arch/arm64/boot/Image
-STOCK_IMAGE   := $(KSTOCK)/out/arch/arm64/boot/Image
 FRAGMENT      := $(T)/qemu-arm64.config
 FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
 
