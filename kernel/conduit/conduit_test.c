@@ -21,6 +21,9 @@
 #include <linux/platform_device.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
 
 #include "internal.h"
 
@@ -1006,6 +1009,125 @@ static void publish_retriggers_deferred_probing(struct kunit *test)
 	platform_driver_unregister(&defer_driver);
 }
 
+/* ---- debugfs ---- */
+
+#if IS_ENABLED(CONFIG_DEBUG_FS)
+#define DEBUGFS_HEADER "# name state status claimant published_ns callbacks waiters\n"
+
+/* One line of /sys/kernel/debug/firmware_conduit, split into its fields. */
+struct debugfs_line {
+	char state[16];
+	int status;
+	char claimant[128];
+	unsigned long long published_ns;
+	unsigned int callbacks;
+	int waiters;
+};
+
+/* Render the debugfs file and parse the line of conduit @name. */
+static void read_debugfs_line(struct kunit *test, const char *name,
+			      struct debugfs_line *l)
+{
+	struct seq_file m = { .size = PAGE_SIZE };
+	char prefix[32];
+	char *line;
+
+	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	KUNIT_ASSERT_EQ(test, conduit_debugfs_show(&m, NULL), 0);
+	KUNIT_ASSERT_LT(test, m.count, m.size);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(m.buf, DEBUGFS_HEADER));
+
+	snprintf(prefix, sizeof(prefix), "\n%s ", name);
+	line = strstr(m.buf, prefix);
+	KUNIT_ASSERT_NOT_NULL_MSG(test, line, "no line for %s in:\n%s", name, m.buf);
+	KUNIT_ASSERT_EQ_MSG(test,
+			    sscanf(line + strlen(prefix), "%15s %d %127s %llu %u %d",
+				   l->state, &l->status, l->claimant,
+				   &l->published_ns, &l->callbacks,
+				   &l->waiters), 6,
+			    "cannot parse: %s", line + 1);
+}
+
+static void debugfs_lists_an_unclaimed_conduit_as_ready(struct kunit *test)
+{
+	struct debugfs_line l;
+
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_STREQ(test, l.state, "unclaimed");
+	KUNIT_EXPECT_EQ(test, l.status, 0);
+	KUNIT_EXPECT_STREQ(test, l.claimant, "-");
+	KUNIT_EXPECT_EQ(test, l.published_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, l.callbacks, 0U);
+	KUNIT_EXPECT_EQ(test, l.waiters, 0);
+}
+
+static void reading_debugfs_does_not_seal_an_unclaimed_conduit(struct kunit *test)
+{
+	struct debugfs_line l;
+
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_EQ(test, conduit_claim(A), 0);
+}
+
+static void debugfs_names_the_claimant_of_a_pending_conduit(struct kunit *test)
+{
+	struct debugfs_line l;
+
+	KUNIT_ASSERT_EQ(test, conduit_claim(A), 0);
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_STREQ(test, l.state, "pending");
+	KUNIT_EXPECT_EQ(test, l.status, -EAGAIN);
+	KUNIT_EXPECT_STREQ(test, l.claimant, __func__);
+	KUNIT_EXPECT_EQ(test, l.published_ns, 0ULL);
+}
+
+static void debugfs_counts_queued_callbacks_and_sleeping_waiters(struct kunit *test)
+{
+	struct test_block *tb1 = new_block(test, 0, 1);
+	struct test_block *tb2 = new_block(test, 0, 2);
+	struct debugfs_line l;
+	struct waiter *w;
+
+	KUNIT_ASSERT_EQ(test, conduit_claim(A), 0);
+	KUNIT_ASSERT_EQ(test, conduit_ready_register(A, &tb1->crb), 0);
+	KUNIT_ASSERT_EQ(test, conduit_ready_register(A, &tb2->crb), 0);
+	w = start_waiter(test, A, WAIT_PLAIN, NULL);
+	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_EQ(test, l.callbacks, 2U);
+	KUNIT_EXPECT_EQ(test, l.waiters, 1);
+
+	KUNIT_ASSERT_EQ(test, conduit_publish(A, 0), 0);
+	KUNIT_ASSERT_TRUE(test, waiter_done(w));
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_EQ(test, l.callbacks, 0U);
+	KUNIT_EXPECT_EQ(test, l.waiters, 0);
+}
+
+static void debugfs_shows_the_published_status_and_time(struct kunit *test)
+{
+	struct debugfs_line l;
+	u64 before, after;
+
+	KUNIT_ASSERT_EQ(test, conduit_claim(A), 0);
+	before = ktime_get_boottime_ns();
+	KUNIT_ASSERT_EQ(test, conduit_publish(A, -EIO), 0);
+	after = ktime_get_boottime_ns();
+	read_debugfs_line(test, "test-a", &l);
+	KUNIT_EXPECT_STREQ(test, l.state, "failed");
+	KUNIT_EXPECT_EQ(test, l.status, -EIO);
+	KUNIT_EXPECT_GE(test, l.published_ns, before);
+	KUNIT_EXPECT_LE(test, l.published_ns, after);
+
+	KUNIT_ASSERT_EQ(test, conduit_claim(B), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish(B, 0), 0);
+	read_debugfs_line(test, "test-b", &l);
+	KUNIT_EXPECT_STREQ(test, l.state, "ready");
+	KUNIT_EXPECT_EQ(test, l.status, 0);
+}
+#endif /* CONFIG_DEBUG_FS */
+
 static struct kunit_case conduit_test_cases[] = {
 	KUNIT_CASE(unclaimed_conduit_reports_ready),
 	KUNIT_CASE(wait_on_unclaimed_conduit_returns_at_once),
@@ -1057,6 +1179,13 @@ static struct kunit_case conduit_test_cases[] = {
 	KUNIT_CASE(deadline_leaves_published_and_unclaimed_conduits_alone),
 	KUNIT_CASE(ready_or_defer_follows_the_conduit),
 	KUNIT_CASE(publish_retriggers_deferred_probing),
+#if IS_ENABLED(CONFIG_DEBUG_FS)
+	KUNIT_CASE(debugfs_lists_an_unclaimed_conduit_as_ready),
+	KUNIT_CASE(reading_debugfs_does_not_seal_an_unclaimed_conduit),
+	KUNIT_CASE(debugfs_names_the_claimant_of_a_pending_conduit),
+	KUNIT_CASE(debugfs_counts_queued_callbacks_and_sleeping_waiters),
+	KUNIT_CASE(debugfs_shows_the_published_status_and_time),
+#endif
 	{}
 };
 

@@ -9,6 +9,7 @@
 #include <linux/init.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <kunit/visibility.h>
 
 #include "internal.h"
 
@@ -21,7 +22,15 @@ static const char *conduit_state_name(int word)
 	return word ? "failed" : "ready";
 }
 
-static int conduit_debugfs_show(struct seq_file *m, void *unused)
+/* What conduit_status() would return, without sealing an unclaimed one. */
+static int conduit_shown_status(int word)
+{
+	if (word == CONDUIT_UNCLAIMED)
+		return 0;
+	return word == CONDUIT_PENDING ? -EAGAIN : word;
+}
+
+VISIBLE_IF_KUNIT int conduit_debugfs_show(struct seq_file *m, void *unused)
 {
 	struct conduit_ready_block *crb;
 	unsigned int nr_blocks;
@@ -34,14 +43,19 @@ static int conduit_debugfs_show(struct seq_file *m, void *unused)
 		list_for_each_entry(crb, &conduit_blocks, node)
 			nr_blocks += crb->id == id;
 		word = READ_ONCE(__conduit_word[id]);
-		seq_printf(m, "%s %s %d %ps %llu %u %d\n", conduit_names[id],
-			   conduit_state_name(word), word > 0 ? -EAGAIN : word,
-			   conduits[id].claimant, conduits[id].published_ns,
+		seq_printf(m, "%s %s %d ", conduit_names[id],
+			   conduit_state_name(word), conduit_shown_status(word));
+		if (conduits[id].claimant)
+			seq_printf(m, "%ps", conduits[id].claimant);
+		else
+			seq_putc(m, '-');
+		seq_printf(m, " %llu %u %d\n", conduits[id].published_ns,
 			   nr_blocks, atomic_read(&conduits[id].nr_waiters));
 	}
 	mutex_unlock(&conduit_lock);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(conduit_debugfs_show);
 DEFINE_SHOW_ATTRIBUTE(conduit_debugfs);
 
 static int __init conduit_debugfs_init(void)

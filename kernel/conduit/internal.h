@@ -51,6 +51,8 @@ extern unsigned int conduit_nr_warnings;
 bool conduit_wait_blocks_boot(void);
 void conduit_expire(enum conduit_id id);
 void conduit_test_reset(void);
+struct seq_file;
+int conduit_debugfs_show(struct seq_file *m, void *unused);
 #endif
 
 #endif /* _KERNEL_CONDUIT_INTERNAL_H */
