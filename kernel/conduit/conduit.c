@@ -101,18 +101,30 @@ EXPORT_SYMBOL_IF_KUNIT(conduit_warned);
 VISIBLE_IF_KUNIT unsigned int conduit_nr_warnings;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_warnings);
 
+/* What each kind of misuse is, by its bit in conduit_warned. */
+static const char * const conduit_misuse_what[] = {
+	[CONDUIT_WARN_LATE_CLAIM] =
+		"claim refused, a consumer was already told it is ready",
+	[CONDUIT_WARN_REPUBLISH] =
+		"publish refused, the conduit is already published",
+	[CONDUIT_WARN_UNCLAIMED] =
+		"publish refused, the conduit was never claimed",
+	[CONDUIT_WARN_DEADLOCK] =
+		"init task waits during initcalls for a conduit a later initcall publishes; -EDEADLK",
+};
+
 /*
  * Each kind of misuse is reported once, naming the first offender. Not
  * WARN(): the bug is in the caller's boot ordering, and the caller is named.
  */
 static noinline void conduit_misuse(unsigned int bit, enum conduit_id id,
-				    const char *what, const void *caller)
+				    const void *caller)
 {
 	if (test_and_set_bit(bit, &conduit_warned))
 		return;
 	conduit_nr_warnings++;
-	pr_warn("conduit %s: %s (caller %pS)\n", conduit_names[id], what,
-		caller);
+	pr_warn("conduit %s: %s (caller %pS)\n", conduit_names[id],
+		conduit_misuse_what[bit], caller);
 }
 
 static bool conduit_valid(enum conduit_id id)
@@ -175,16 +187,14 @@ int conduit_claim(enum conduit_id id)
 
 	trace_conduit_claim(id, ret, caller);
 	if (ret == -EALREADY)
-		conduit_misuse(CONDUIT_WARN_LATE_CLAIM, id,
-			       "claim refused, a consumer was already told it is ready",
-			       caller);
+		conduit_misuse(CONDUIT_WARN_LATE_CLAIM, id, caller);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(conduit_claim);
 
 /* Run one callback whose block the caller has marked running. */
-static void conduit_run(struct conduit_ready_block *crb, int status,
-			bool replay)
+static noinline void conduit_run(struct conduit_ready_block *crb,
+				 int status, bool replay)
 {
 	trace_conduit_callback(crb->id, crb->ready, status, replay);
 	crb->ready(crb, status);
@@ -198,7 +208,9 @@ static void conduit_run(struct conduit_ready_block *crb, int status,
 /* Under conduit_lock: store the status of a pending conduit. */
 static void conduit_settle(enum conduit_id id, int status)
 {
-	conduits[id].published_ns = ktime_get_boottime_ns();
+	/* Only the debugfs file shows it. */
+	if (IS_ENABLED(CONFIG_DEBUG_FS))
+		conduits[id].published_ns = ktime_get_boottime_ns();
 	/* Pairs with smp_load_acquire() in the readers; see the top comment. */
 	smp_store_release(&__conduit_word[id], status);
 }
@@ -269,16 +281,9 @@ int conduit_publish(enum conduit_id id, int status)
 	mutex_unlock(&conduit_lock);
 
 	trace_conduit_publish(id, status, ret);
-	if (ret == -EPERM) {
-		conduit_misuse(CONDUIT_WARN_UNCLAIMED, id,
-			       "publish refused, the conduit was never claimed",
-			       caller);
-		return ret;
-	}
 	if (ret) {
-		conduit_misuse(CONDUIT_WARN_REPUBLISH, id,
-			       "publish refused, the conduit is already published",
-			       caller);
+		conduit_misuse(ret == -EPERM ? CONDUIT_WARN_UNCLAIMED :
+			       CONDUIT_WARN_REPUBLISH, id, caller);
 		return ret;
 	}
 
@@ -341,7 +346,6 @@ int __wait_for_conduit(enum conduit_id id, unsigned int task_state,
 
 	if (conduit_wait_blocks_boot()) {
 		conduit_misuse(CONDUIT_WARN_DEADLOCK, id,
-			       "init task waits during initcalls for a conduit a later initcall publishes; -EDEADLK",
 			       __builtin_return_address(0));
 		return -EDEADLK;
 	}

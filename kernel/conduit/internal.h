@@ -32,7 +32,8 @@ enum {
  * struct conduit - per-conduit bookkeeping besides its status word
  * @claimant: return address of the successful conduit_claim(), or NULL
  * @nr_waiters: number of tasks sleeping in wait_for_conduit() and variants
- * @published_ns: boot-clock time of the publish, in nanoseconds
+ * @published_ns: boot-clock time of the publish, in nanoseconds; recorded
+ *	for the debugfs file, so only with CONFIG_DEBUG_FS
  */
 struct conduit {
 	const void *claimant;

@@ -401,11 +401,14 @@ def step_size(build, full):
     # switched off after the config header.
     tmp = os.path.join(out_dir(build), "size")
     os.makedirs(tmp, exist_ok=True)
-    data["production"] = {"undefined": PRODUCTION_OFF}
+    # The core's target is without debugfs too: the core only records the
+    # publish time for the debugfs file, and only with CONFIG_DEBUG_FS.
+    data["production"] = {"undefined": PRODUCTION_OFF, "core_also_undefined": ["DEBUG_FS"]}
     for obj in ("kernel/conduit/conduit.o", "kernel/conduit/debugfs.o"):
         src = os.path.join(linux, obj[:-2] + ".c")
         dst = os.path.join(tmp, "prod-" + os.path.basename(obj))
-        err = recompile(os.path.join(linux, "out"), obj, src, dst, PRODUCTION_OFF)
+        undef = PRODUCTION_OFF + (["DEBUG_FS"] if obj.endswith("/conduit.o") else [])
+        err = recompile(os.path.join(linux, "out"), obj, src, dst, undef)
         if err:
             data["production"]["error"] = err
         else:
@@ -644,12 +647,18 @@ def figures(build):
     prod = sz.get("production") or {}
     core = prod.get("conduit.o")
     tp = "TRACEPOINTS" not in (prod.get("undefined") or [])
+    how = (f"test config's compile with lockdep, atomic-sleep checks, tracing and debugfs "
+           f"off; tracepoints {'ON: included' if tp else 'off'}; debugfs is a separate object")
+    resident = core["sections"].get(".text") if core else None
+    add("size.core.resident_text", "size: core conduit.o .text (resident), production config",
+        resident, "bytes", "<= 2048 (no debugfs/tracepoints)",
+        resident <= 2048 if resident is not None else False,
+        how if core else (prod.get("error") or "")[:300])
     add("size.core.code", "size: core conduit.o code (.text + .init.text), production config",
         core["code"] if core else None, "bytes", "<= 2048 (no debugfs/tracepoints)",
         core["code"] <= 2048 if core else False,
-        (f"test config's compile with lockdep, atomic-sleep checks, tracing off; "
-         f"tracepoints {'ON: included' if tp else 'off'}; debugfs is a separate object; "
-         f"sections {core['sections']}") if core else (prod.get("error") or "")[:300])
+        (f".init.text ({core['sections'].get('.init.text', 0)} B, the initcall deadline) is "
+         f"freed after boot; sections {core['sections']}") if core else "")
     tcore = objs.get("conduit.o")
     add("size.core.code_testcfg", "size: core conduit.o code, test config (lockdep, tracepoints)",
         tcore["code"] if tcore else None, "bytes", "", None,
