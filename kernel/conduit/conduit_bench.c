@@ -363,6 +363,8 @@ struct bench_waiters {
 	atomic_t left;
 	struct completion all_done;
 	u64 *woken_ns;
+	/* Baseline: wait for this completion instead of the conduit. */
+	struct completion *go;
 };
 
 struct bench_waiter {
@@ -376,7 +378,10 @@ static int bench_waiter_fn(void *arg)
 	struct bench_waiter *w = arg;
 	struct bench_waiters *bw = w->bw;
 
-	w->status = wait_for_conduit(CONDUIT_TEST_A);
+	if (bw->go)
+		wait_for_completion(bw->go);
+	else
+		w->status = wait_for_conduit(CONDUIT_TEST_A);
 	bw->woken_ns[w->index] = ktime_get_ns();
 	if (atomic_dec_and_test(&bw->left))
 		complete(&bw->all_done);
@@ -385,11 +390,14 @@ static int bench_waiter_fn(void *arg)
 
 /*
  * Publish a test conduit with M kthreads asleep in wait_for_conduit(), and
- * time it until the last of them has returned.
+ * time it until the last of them has returned. With @go, the baseline: the
+ * kthreads sleep in wait_for_completion(@go) and complete_all() wakes them,
+ * so the two differ only in the primitive.
  */
-static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns)
+static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns,
+			   struct completion *go)
 {
-	struct bench_waiters bw = { .left = ATOMIC_INIT(0) };
+	struct bench_waiters bw = { .left = ATOMIC_INIT(0), .go = go };
 	struct task_struct **tasks;
 	struct bench_waiter *w;
 	unsigned int i, n, asleep;
@@ -435,13 +443,16 @@ static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns)
 		for (i = 0; i < n; i++)
 			asleep += READ_ONCE(tasks[i]->__state) ==
 				  TASK_UNINTERRUPTIBLE;
-	} while ((asleep < n ||
-		  atomic_read(&conduits[CONDUIT_TEST_A].nr_waiters) < n) &&
+	} while ((asleep < n || (!go &&
+		  atomic_read(&conduits[CONDUIT_TEST_A].nr_waiters) < n)) &&
 		 time_before(jiffies, deadline));
 	KUNIT_EXPECT_EQ(test, asleep, m);
 
 	t0 = ktime_get_ns();
-	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0), 0);
+	if (go)
+		complete_all(go);
+	else
+		KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0), 0);
 	*pub_ns = ktime_get_ns() - t0;
 	if (n && !wait_for_completion_timeout(&bw.all_done, BENCH_TIMEOUT)) {
 		/* Leak rather than free what a stuck waiter may touch. */
@@ -465,6 +476,7 @@ out:
 static void conduit_bench_wake_test(struct kunit *test)
 {
 	static const unsigned int sizes[] = { 1, 10, 100, 1000 };
+	struct completion go;
 	u64 t[15], p[15];
 	int i, rep;
 
@@ -472,8 +484,15 @@ static void conduit_bench_wake_test(struct kunit *test)
 		int reps = bench_wake_reps(sizes[i]);
 
 		for (rep = 0; rep < reps; rep++)
-			t[rep] = bench_wake_once(test, sizes[i], &p[rep]);
+			t[rep] = bench_wake_once(test, sizes[i], &p[rep], NULL);
 		pr_info("wake waiters=%u ns=%llu publish_ns=%llu (mean of %d runs, outliers left out)\n",
+			sizes[i], bench_mean(t, reps), bench_mean(p, reps), reps);
+
+		for (rep = 0; rep < reps; rep++) {
+			init_completion(&go);
+			t[rep] = bench_wake_once(test, sizes[i], &p[rep], &go);
+		}
+		pr_info("wake-baseline waiters=%u ns=%llu complete_all_ns=%llu (mean of %d runs, outliers left out)\n",
 			sizes[i], bench_mean(t, reps), bench_mean(p, reps), reps);
 	}
 }

@@ -108,7 +108,8 @@ def step_kunit(build, log):
     text = open(log, errors="replace").read() if os.path.exists(log) else ""
     lines = bench_lines(text)
     data = {"log": log, "fastpath": parse_fastpath(lines, "kunit"),
-            "publish": {}, "wake": {}, "wake_publish": {}, "kunit_ok": None}
+            "publish": {}, "wake": {}, "wake_publish": {}, "wake_baseline": {},
+            "kunit_ok": None}
     for ln in lines:
         m = re.match(r"publish callbacks=(\d+) ns=(\d+)", ln)
         if m:
@@ -117,6 +118,9 @@ def step_kunit(build, log):
         if m:
             data["wake"][m.group(1)] = int(m.group(2))
             data["wake_publish"][m.group(1)] = int(m.group(3))
+        m = re.match(r"wake-baseline waiters=(\d+) ns=(\d+)", ln)
+        if m:
+            data["wake_baseline"][m.group(1)] = int(m.group(2))
     data["kunit_ok"] = bool(re.search(r"^\s*ok \d+ conduit_bench\s*$", text, re.M))
     cfg = os.path.join(os.path.dirname(log), ".config")
     if os.path.exists(cfg):
@@ -125,7 +129,7 @@ def step_kunit(build, log):
                                              "CONFIG_KASAN", "CONFIG_PREEMPT_VOLUNTARY",
                                              "CONFIG_PREEMPTION")
                                  if re.search(rf"^{s}=y", conf, re.M)]
-    for key, xs in (("publish", PUBLISH_N), ("wake", WAKE_M)):
+    for key, xs in (("publish", PUBLISH_N), ("wake", WAKE_M), ("wake_baseline", WAKE_M)):
         pts = [(x, data[key][str(x)]) for x in xs if str(x) in data[key]]
         if len(pts) == len(xs):
             data[key + "_fit"] = linfit([p[0] for p in pts], [p[1] for p in pts])
@@ -609,6 +613,18 @@ def figures(build):
         wf["r2"] if wf else None, "R^2", "R^2 >= 0.99, exponent <= 1.15",
         (wf["r2"] >= 0.99 and (wf["last_decade_exponent"] or 9) <= 1.15) if wf else False,
         lin_note(wf))
+    # The same kthreads woken by complete_all(): what UML's scheduler costs
+    # without the conduit, to tell the two apart.
+    base = k.get("wake_baseline") or {}
+    for m in WAKE_M:
+        b, w = base.get(str(m)), wake.get(str(m))
+        add(f"wake.baseline.m{m}", f"baseline: {m} kthreads woken by complete_all() (UML)",
+            b, "ns", "", None,
+            f"conduit / baseline {w / b:.2f}" if b and w else "")
+    bf = k.get("wake_baseline_fit")
+    add("wake.baseline.linearity", "baseline: complete_all() wake-up growth exponent 100->1000",
+        bf["last_decade_exponent"] if bf else None, "", "", None,
+        (f"R^2 {bf['r2']:.3f}; " + lin_note(bf)) if bf else "")
 
     # 3. Boot latency
     if not a.get("boots"):
