@@ -637,9 +637,9 @@ def figures(build):
         add(f"boot.{scen}.publish_to_ffa_init", f"boot {scen}: pKVM publish -> FF-A init starts",
             v, "us", "<= 50 us", v <= 50 if v is not None else False, note +
             "; measured at the first callback on the host SMC conduit, where FF-A's runs;"
-            " mostly first-touch cost right after pKVM takes the host's privileges away: the"
-            " first wake_up_all() on the empty queue took ~320 us, the same call repeated"
-            " ~14 us; steady-state dispatch is the FF-A publish -> first callback figure")
+            " it includes the first touches of memory and code right after pKVM takes the"
+            " host's privileges away; the same dispatch later in the boot is the"
+            " FF-A publish -> first callback figure")
         for key, label in (("publish_to_ffa_callback_end_us", "pKVM publish -> FF-A callback done"),
                            ("publish_to_ffa_publish_us", "pKVM publish -> FF-A conduit published"),
                            ("ffa_publish_to_first_cb_us", "FF-A publish -> its first callback"),
@@ -665,9 +665,8 @@ def figures(build):
     objs = sz.get("objects") or {}
     prod = sz.get("production") or {}
     core = prod.get("conduit.o")
-    tp = "TRACEPOINTS" not in (prod.get("undefined") or [])
-    how = (f"test config's compile with lockdep, atomic-sleep checks, tracing and debugfs "
-           f"off; tracepoints {'ON: included' if tp else 'off'}; debugfs is a separate object")
+    how = ("the test config's compiler command with lockdep, atomic-sleep checks, "
+           "tracepoints and debugfs off; debugfs.c is a separate object")
     resident = core["sections"].get(".text") if core else None
     add("size.core.resident_text", "size: core conduit.o .text (resident), production config",
         resident, "bytes", "<= 2048 (no debugfs/tracepoints)",
@@ -708,8 +707,11 @@ def figures(build):
         add("size.off", "size with CONFIG_FIRMWARE_CONDUIT off", None, "bytes", "0", False,
             (stubs.get("error") or "not measured")[:300])
     else:
-        add("size.off.core", "size: core with CONFIG_FIRMWARE_CONDUIT off", 0, "bytes", "0",
-            not stubs.get("core_built_when_off"), "kernel/conduit/ is obj-$(CONFIG_FIRMWARE_CONDUIT)")
+        built = stubs.get("core_built_when_off")
+        add("size.off.core", "size: core with CONFIG_FIRMWARE_CONDUIT off",
+            None if built else 0, "bytes", "0", not built,
+            "kernel/Makefile: obj-$(CONFIG_FIRMWARE_CONDUIT) += conduit/, so nothing is built"
+            if not built else "kernel/conduit/ is built whatever the option")
         for obj, d in stubs["objects"].items():
             add(f"size.off.{os.path.basename(obj)}",
                 f"size: {os.path.basename(obj)}, option off, patched - base",

@@ -361,16 +361,10 @@ def cmd_series(a):
 
 
 def patched_config(tree):
-    """allnoconfig + the fragments, as `make kernel` does; returns the path
-    of a saved copy. Symbols the tree does not define (the test-only
-    samples at an upstream commit) are dropped by olddefconfig."""
-    initramfs = os.path.join(BUILD, "initramfs.list")
-    kmake(tree, ["-s", "allnoconfig"], check=True)
-    run(["./scripts/kconfig/merge_config.sh", "-m", "-O", "out", "out/.config"] + FRAGMENTS,
-        cwd=tree, env={"KCONFIG_CONFIG": "out/.config"})
-    run(["../scripts/config", "--file", ".config", "--set-str", "INITRAMFS_SOURCE", initramfs],
-        cwd=os.path.join(tree, "out"))
-    kmake(tree, ["-s", "olddefconfig"], check=True)
+    """The config of `make kernel` (the Makefile's kconfig-tree target);
+    returns the path of a saved copy. Symbols the tree does not define (the
+    test-only samples at an upstream commit) are dropped by olddefconfig."""
+    run(["make", "--no-print-directory", "-C", TOP, "kconfig-tree", f"CONFIG_TREE={tree}"])
     saved = os.path.join(tree, "out", "conduit-lint.config")
     shutil.copy(os.path.join(tree, "out", ".config"), saved)
     return saved
