@@ -7,7 +7,7 @@
 #   make test     every test; ends with "N passed, N failed"
 #
 # KSRC=/path/to/tree uses another base tree (default: Debian's
-# linux-source-6.12 tarball). `make help` lists the other targets.
+# linux-source-7.3 tarball, fetched by `make deps`). `make help` lists the other targets.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -36,7 +36,12 @@ FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
 # A suite writes PASS/FAIL lines to $(RESULTS)/<suite>.txt.
 TEST_SUITES := series-check-manifest boot-matrix
 
-export BUILD KTREE KSTOCK RESULTS TOP
+# The default base: Debian's linux-source-7.3 (trixie-backports), fetched
+# through a private apt configuration; see tools/testing/conduit/debian-fetch.sh.
+BASE_PKG     := linux-source-7.3
+BASE_TARBALL := $(BUILD)/debian/$(BASE_PKG)/root/usr/src/$(BASE_PKG).tar.xz
+
+export BUILD KTREE KSTOCK RESULTS TOP BASE_TARBALL
 
 .PHONY: help deps tree kernel kernel-stock kernel-unlocked kernel-stock-unlocked kconfig-tree initramfs boot boot-matrix demo test \
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
@@ -60,7 +65,7 @@ help:
 DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev \
 	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
 	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
-	python3-sphinx python3-ply python3-git lcov linux-source-6.12
+	python3-sphinx python3-ply python3-git lcov
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
@@ -77,6 +82,8 @@ deps:
 			--no-install-recommends $$missing >/dev/null || \
 			{ echo "deps: apt-get install failed"; exit 1; }; \
 	fi
+	@$(if $(KSRC),true,test -r $(BASE_TARBALL) || \
+		$(T)/debian-fetch.sh binary $(BASE_PKG) $(BUILD)/debian/$(BASE_PKG))
 
 # ---------------------------------------------------------------------------
 # The series

@@ -43,7 +43,8 @@ CHECKDIR = os.path.join(BUILD, "series-check")
 COVER = os.path.join(HERE, "cover-letter.txt")
 FRAGMENTS = [os.path.join(HERE, "qemu-arm64.config"),
              os.path.join(HERE, "qemu-arm64-patched.config")]
-DEFAULT_BASE = "/usr/src/linux-source-6.12.tar.xz"
+DEFAULT_BASE = os.environ.get("BASE_TARBALL") or os.path.join(
+    BUILD, "debian/linux-source-7.3/root/usr/src/linux-source-7.3.tar.xz")
 JOBS = os.environ.get("JOBS") or str(os.cpu_count() or 2)
 B4_BRANCH = "b4/firmware-conduit"
 FIXED_DATE = "1700000000 +0000"
@@ -218,7 +219,7 @@ def render_cover(body):
         kv = dict(ln.split(": ", 1) for ln in open(bt).read().splitlines() if ": " in ln)
         src = kv.get("base", "?")
         base = f"Linux {kv.get('version', '?')} " + (
-            "(Debian linux-source-6.12)" if src.startswith(DEFAULT_BASE) else
+            "(Debian linux-source-7.3)" if src.startswith(DEFAULT_BASE) else
             f"(git {src.split(' git ')[1][:12]})" if " git " in src else f"({src.split(' ')[0]})")
     return (body.replace("@BOOT_MATRIX@", table).replace("@KUNIT@", kunit)
             .replace("@BASE@", base or "the base tree"))

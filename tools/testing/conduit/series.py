@@ -22,7 +22,11 @@ import subprocess
 import sys
 import tempfile
 
-DEFAULT_BASE = "/usr/src/linux-source-6.12.tar.xz"
+# The default base: Debian's linux-source-7.3 as `make deps` unpacks it
+# (tools/testing/conduit/debian-fetch.sh); the Makefile exports the path.
+DEFAULT_BASE = os.environ.get("BASE_TARBALL") or os.path.join(
+    os.environ.get("BUILD") or "build",
+    "debian/linux-source-7.3/root/usr/src/linux-source-7.3.tar.xz")
 MIN_FREE_GIB = 6
 # Fixed dates make assembly deterministic: same inputs, same commit ids.
 COMMIT_DATE = "1700000000 +0000"
@@ -228,7 +232,7 @@ def base_identity(ksrc):
     if ksrc is None:
         if not os.access(DEFAULT_BASE, os.R_OK):
             raise SeriesError(f"default base {DEFAULT_BASE} is missing: "
-                              "apt-get install linux-source-6.12, or set KSRC=/path/to/tree")
+                              "run make deps, or set KSRC=/path/to/tree")
         st = os.stat(DEFAULT_BASE)
         return ("tarball", DEFAULT_BASE, f"{DEFAULT_BASE} size={st.st_size} mtime={int(st.st_mtime)}")
     ksrc = os.path.abspath(ksrc)
