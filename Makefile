@@ -65,7 +65,8 @@ help:
 DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev \
 	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
 	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
-	python3-sphinx python3-ply python3-git lcov
+	python3-sphinx python3-ply python3-git lcov \
+	dpkg-dev u-boot-qemu python3-pyelftools python3-cryptography
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \

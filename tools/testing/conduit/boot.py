@@ -91,6 +91,8 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
+            elif msg.startswith("tee: "):
+                res["events"].append((last_ts, "/init", msg))
             continue
         if ts is None:
             continue
@@ -112,6 +114,12 @@ def parse_log(text):
             if pat.search(body):
                 res["events"].append((ts, who, body.strip()))
                 break
+    # TF-A's SPM dispatcher log (optee-* scenarios): the normal world's
+    # FF-A calls at EL3; memory sharing and notifications go on the timeline.
+    res["spmd_calls"] = sc.spmd_calls(text)
+    for c in res["spmd_calls"]:
+        if c["call"].startswith(("FFA_VERSION", "FFA_MEM_", "FFA_NOTIFICATION")):
+            res["events"].append((c["after"], "SPMD (EL3)", f"{c['call']} -> {c['result']}"))
     res["events"].sort(key=lambda e: e[0])
     return res
 
@@ -124,25 +132,36 @@ def run(kernel, name, build, timeout=None):
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
-    cmd = sc.qemu_command(scen, image, build, base)
+    try:
+        cmd = sc.qemu_command(scen, image, build, base)
+    except sc.CannotStart as e:
+        cmd, cannot = None, str(e)
     limit = timeout or scen.get("timeout", 120)
     start = time.monotonic()
+    rc, timed_out = None, False
     with open(base + ".log", "w") as log:
-        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
-        log.flush()
-        try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=limit)
-            rc, timed_out = proc.returncode, False
-        except subprocess.TimeoutExpired:
-            rc, timed_out = None, True
+        if cmd is None:
+            log.write(f"# cannot start: {cannot}\n")
+        else:
+            log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
+            log.flush()
+            try:
+                proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, timeout=limit)
+                rc = proc.returncode
+            except subprocess.TimeoutExpired:
+                timed_out = True
     wall = time.monotonic() - start
     with open(base + ".log", errors="replace") as f:
         text = f.read()
     res = parse_log(text)
     res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,
                wall_seconds=round(wall, 2), log=base + ".log")
+    if scen.get("trace_smc"):
+        res["smc_origins"] = sc.smc_origins(base + ".int.log")
     res["checks"] = sc.judge(scen, kernel, res)
+    if cmd is None:
+        res["checks"].insert(0, ("starts", False, cannot))
     with open(base + ".json", "w") as f:
         json.dump(res, f, indent=1)
     return res
@@ -197,6 +216,17 @@ def timeline(build, name):
               f"kernel warnings {len(sc.warnings(res))}, wall {res['wall_seconds']} s")
         for check, ok, why in res["checks"]:
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
+        if res.get("spmd_calls"):
+            counts = {}
+            for c in res["spmd_calls"]:
+                key = f"{c['call']} -> {c['result']}"
+                counts[key] = counts.get(key, 0) + 1
+            print(f"{'':>8}  normal-world FF-A calls at EL3 (TF-A SPMD log):")
+            for key, n in counts.items():
+                print(f"{'':>10}{n:3} x {key}")
+        if res.get("smc_origins"):
+            print(f"{'':>8}  SMC origins (QEMU -d int): " +
+                  ", ".join(f"{k} {v}" for k, v in res["smc_origins"].items()))
 
 
 def matrix(build, out):

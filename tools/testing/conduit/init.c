@@ -246,7 +246,7 @@ static int tee_request(void)
 	struct tee_shm_register reg;
 	struct tee_buf buf;
 	long fd, shm_fd, n, i, major = 0, minor = 0, ret;
-	unsigned int session;
+	unsigned int session, seed;
 	unsigned char sum = 0;
 
 	fd = syscall6(SYS_openat, AT_FDCWD, (long)"/sys/class/tee/tee0/dev", 0, 0, 0, 0);
@@ -288,8 +288,9 @@ static int tee_request(void)
 		return tee_fail("invoke-value", ret ? ret : inv.ret, inv.params[0].a);
 
 	/* memref in/out: the pseudo TA writes the byte sum into byte 0 */
-	for (i = 0; i < (long)sizeof(tee_shm_buf); i++) {
-		tee_shm_buf[i] = (unsigned char)(i * 7 + 3);
+	for (i = 0, seed = 1; i < (long)sizeof(tee_shm_buf); i++) {
+		seed = seed * 1103515245 + 12345;	/* not periodic in a page */
+		tee_shm_buf[i] = seed >> 16;
 		sum += tee_shm_buf[i];
 	}
 	reg.addr = (unsigned long)tee_shm_buf;
