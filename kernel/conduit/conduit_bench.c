@@ -511,6 +511,6 @@ static struct kunit_suite conduit_bench_suite = {
 
 kunit_test_suite(conduit_bench_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
 #endif /* CONFIG_KUNIT && CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST */

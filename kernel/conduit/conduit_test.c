@@ -1200,4 +1200,4 @@ kunit_test_suite(conduit_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for firmware conduit readiness");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

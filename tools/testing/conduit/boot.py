@@ -30,7 +30,8 @@ KERNEL_TREES = {"patched": "linux", "stock": "stock"}
 
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
-          "load_uefi_certs", "init_ima"]
+          "load_uefi_certs", "init_ima", "security_initcall_late",
+          "deferred_probe_initcall"]
 
 # Console lines that make a boot fail, whatever the scenario.
 FATAL = [
@@ -56,7 +57,8 @@ def parse_log(text):
     """Return a dict describing the boot from its console output."""
     res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
            "kmsg_warnings": None, "kmsg_warn_lines": [], "conduit_debugfs": [],
-           "init_lines": [], "ffa_calls": [], "echo": None}
+           "init_lines": [], "ffa_calls": [], "echo": None, "deferred": None,
+           "ffa_version_at": None}
     last_ts = 0.0
     for raw in text.splitlines():
         line = raw.rstrip("\r")
@@ -93,6 +95,13 @@ def parse_log(text):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
             elif msg.startswith("tee: "):
                 res["events"].append((last_ts, "/init", msg))
+            elif msg.startswith("deferred: "):
+                res.setdefault("deferred_lines", []).append(msg.split(": ", 1)[1].strip())
+            elif msg.startswith("deferred-end"):
+                # None when /init could not read the file, else its lines.
+                lines = res.pop("deferred_lines", [])
+                if not any(ln.startswith("unavailable") for ln in lines):
+                    res["deferred"] = lines
             continue
         if ts is None:
             continue
@@ -124,33 +133,44 @@ def parse_log(text):
     return res
 
 
+def not_started(kernel, name, base, why):
+    """The result of a scenario that could not start: one failed check."""
+    res = parse_log("")
+    res.update(kernel=kernel, scenario=name, qemu_rc=None, timed_out=False,
+               wall_seconds=0.0, log=base + ".log", not_started=why,
+               checks=[("scenario starts", False, why)])
+    with open(base + ".json", "w") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
 def run(kernel, name, build, timeout=None):
+    """Boot one scenario; a scenario that cannot start fails as itself."""
     scen = sc.SCENARIOS[name]
-    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
-    if not os.path.exists(image):
-        sys.exit(f"boot: no {kernel} kernel at {image}: run 'make kernel' / 'make kernel-stock'")
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
+    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
+    if not os.path.exists(image):
+        return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
+                           "run 'make kernel' / 'make kernel-stock'")
     try:
         cmd = sc.qemu_command(scen, image, build, base)
-    except sc.CannotStart as e:
-        cmd, cannot = None, str(e)
+    except (OSError, subprocess.CalledProcessError, sc.ScenarioError) as e:
+        detail = getattr(e, "stderr", None) or ""
+        detail = detail.strip().splitlines()[-1] if detail.strip() else str(e)
+        return not_started(kernel, name, base, f"could not prepare the boot: {detail}")
     limit = timeout or scen.get("timeout", 120)
     start = time.monotonic()
-    rc, timed_out = None, False
     with open(base + ".log", "w") as log:
-        if cmd is None:
-            log.write(f"# cannot start: {cannot}\n")
-        else:
-            log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
-            log.flush()
-            try:
-                proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, timeout=limit)
-                rc = proc.returncode
-            except subprocess.TimeoutExpired:
-                timed_out = True
+        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
+        log.flush()
+        try:
+            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=limit)
+            rc, timed_out = proc.returncode, False
+        except subprocess.TimeoutExpired:
+            rc, timed_out = None, True
     wall = time.monotonic() - start
     with open(base + ".log", errors="replace") as f:
         text = f.read()
@@ -160,8 +180,6 @@ def run(kernel, name, build, timeout=None):
     if scen.get("trace_smc"):
         res["smc_origins"] = sc.smc_origins(base + ".int.log")
     res["checks"] = sc.judge(scen, kernel, res)
-    if cmd is None:
-        res["checks"].insert(0, ("starts", False, cannot))
     with open(base + ".json", "w") as f:
         json.dump(res, f, indent=1)
     return res
@@ -227,6 +245,15 @@ def timeline(build, name):
         if res.get("smc_origins"):
             print(f"{'':>8}  SMC origins (QEMU -d int): " +
                   ", ".join(f"{k} {v}" for k, v in res["smc_origins"].items()))
+    bad = []
+    for kernel, res in (("stock", stock), ("patched", patched)):
+        if res is None:
+            bad.append(f"the {kernel} kernel was not booted")
+        elif not res["userspace"]:
+            why = res.get("not_started") or ("timed out" if res["timed_out"] else
+                                             "; ".join(res["fatal"][:1]) or "/init never ran")
+            bad.append(f"the {kernel} kernel did not boot ({why}, log {res['log']})")
+    return bad
 
 
 def matrix(build, out):
@@ -273,6 +300,8 @@ def main():
     t = sub.add_parser("timeline")
     t.add_argument("scenario", choices=sorted(sc.SCENARIOS))
     t.add_argument("--build", required=True)
+    t.add_argument("--require-boot", action="store_true",
+                   help="exit 1 with one line unless both kernels reached userspace")
     sub.add_parser("list")
     al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
     al.add_argument("--build", required=True)
@@ -303,7 +332,9 @@ def main():
         matrix(build, os.path.join(build, "boot-matrix.txt"))
         return
     if a.action == "timeline":
-        timeline(build, a.scenario)
+        bad = timeline(build, a.scenario)
+        if bad and a.require_boot:
+            sys.exit("demo: " + "; ".join(bad))
         return
     res = run(a.kernel, a.scenario, build, a.timeout)
     lines = verdict_lines(res)
