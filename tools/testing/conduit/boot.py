@@ -268,6 +268,10 @@ def matrix(build, out):
                 rows.append([name, kernel, "not booted", "", "", "", "", ""])
                 continue
             els = sorted({f"EL{c['el']}" for c in res.get("ffa_calls", [])})
+            o = res.get("smc_origins")
+            if not els and o:  # optee-pkvm: QEMU's exception log, not a firmware log
+                els = ["EL2" if o["el2_to_el3"] and not o["host_el1_to_el3_after_trap"]
+                       else "EL1+EL2"]
             order = [ok for label, ok, _ in res["checks"] if label.startswith("finalize_pkvm ->")]
             failed = [label for label, ok, _ in res["checks"] if not ok]
             rows.append([name, kernel,

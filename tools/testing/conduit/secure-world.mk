@@ -16,3 +16,13 @@ SECURE_WORLD_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))/secure-world
 
 secure-world: deps
 	@$(SECURE_WORLD_DIR)/build.sh $(BUILD)
+
+# The boots that need it build it first; a failed build does not stop them:
+# the optee-* scenarios then fail as themselves ("no .../flash.bin").
+.PHONY: secure-world-soft
+secure-world-soft:
+	@$(SECURE_WORLD_DIR)/build.sh $(BUILD) || true
+
+boot-matrix: secure-world-soft
+scenario: $(if $(filter optee-%,$(S)),secure-world-soft)
+demo: $(if $(filter optee-%,$(DEMO_SCENARIO)),secure-world-soft)
