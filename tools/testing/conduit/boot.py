@@ -128,7 +128,8 @@ def parse_log(text):
     res["spmd_calls"] = sc.spmd_calls(text)
     for c in res["spmd_calls"]:
         if c["call"].startswith(("FFA_VERSION", "FFA_MEM_", "FFA_NOTIFICATION")):
-            res["events"].append((c["after"], "SPMD (EL3)", f"{c['call']} -> {c['result']}"))
+            arg = f"({c['args'][0]})" if c["call"] == "FFA_VERSION" else ""
+            res["events"].append((c["after"], "SPMD (EL3)", f"{c['call']}{arg} -> {c['result']}"))
     res["events"].sort(key=lambda e: e[0])
     return res
 
