@@ -190,9 +190,11 @@ K ?= patched
 scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
-# The demo boots the real FF-A path: pKVM in protected mode in front of the
-# test SPMC firmware, whose call log says which EL each FF-A call came from.
-DEMO_SCENARIO ?= spmc-pkvm
+# The demo boots the stack devices run: pKVM in protected mode in front of
+# TF-A's SPM dispatcher and OP-TEE as the FF-A SPMC (make secure-world);
+# /init makes a TEE request. DEMO_SCENARIO=spmc-pkvm boots the project's
+# test SPMC instead, whose call log says which EL each FF-A call came from.
+DEMO_SCENARIO ?= optee-pkvm
 demo: kernel kernel-stock firmware
 	@$(PY) $(T)/boot.py run stock $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
 	@$(PY) $(T)/boot.py run patched $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
