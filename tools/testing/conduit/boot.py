@@ -257,6 +257,12 @@ def timeline(build, name):
     return bad
 
 
+def warn_count(res):
+    """Warnings, and the scenario's documented known ones apart."""
+    n, known = len(sc.warnings(res)), len(sc.warnings(res, excuse_known=False))
+    return f"{n}" + (f" (+{known - n} known)" if known > n else "")
+
+
 def matrix(build, out):
     """The boot matrix: one row per scenario and kernel."""
     head = ["scenario", "kernel", "userspace", "host FF-A from", "echo", "conduit order",
@@ -281,7 +287,7 @@ def matrix(build, out):
                          "+".join(els) or "-",
                          (res.get("echo") or "-")[:24],
                          ("ok" if order[0] else "WRONG") if order else "-",
-                         str(len(sc.warnings(res))) if res["kmsg_warnings"] is not None else "?",
+                         warn_count(res) if res["kmsg_warnings"] is not None else "?",
                          "all ok" if not failed else "FAILED: " + "; ".join(failed)])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]

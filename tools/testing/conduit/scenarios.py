@@ -398,11 +398,13 @@ BENIGN_WARNINGS = re.compile(
     r"CPU features: SYS_ID_AA64MMFR1_EL1\[11:8\]: forced to 0$)")
 
 
-def warnings(res):
+def warnings(res, excuse_known=True):
     """Kernel log records at KERN_WARNING or worse, less lockdep's banner
-    and the scenario's documented known_warnings."""
+    and (unless excuse_known is false) the scenario's documented
+    known_warnings."""
     known = [re.compile(p) for p in
-             SCENARIOS.get(res.get("scenario"), {}).get("known_warnings", [])]
+             SCENARIOS.get(res.get("scenario"), {}).get("known_warnings", [])
+             if excuse_known]
     return [w for w in res["kmsg_warn_lines"]
             if not BENIGN_WARNINGS.match(w) and not any(k.match(w) for k in known)]
 
