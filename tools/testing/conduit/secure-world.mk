@@ -8,11 +8,15 @@
 #                       Cached under build/secure-world/ keyed on the package
 #                       versions and options; a warm run does nothing.
 #
-# See tools/testing/conduit/secure-world/README.md.
+# SECURE_WORLD_TRACE=1 builds TF-A with its SPM dispatcher logging every
+# FF-A call (VERBOSE) on the console, for investigation; the boots then
+# list those calls. See tools/testing/conduit/secure-world/README.md.
 
 SECURE_WORLD_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))/secure-world
 
 .PHONY: secure-world
+
+export SECURE_WORLD_TRACE
 
 secure-world: deps
 	@$(SECURE_WORLD_DIR)/build.sh $(BUILD)
