@@ -103,38 +103,48 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/conduit.h>
 
-#define CONDUIT_GATED(sym)	(IS_ENABLED(sym) ? CONDUIT_PENDING : 0)
-
 int __conduit_words[CONDUIT_NR] __ro_after_init = {
-	[CONDUIT_HOST_SMC]	= CONDUIT_GATED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC),
-	[CONDUIT_FFA]		= CONDUIT_GATED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA),
+	[CONDUIT_HOST_SMC] =
+		IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC) ? CONDUIT_PENDING : 0,
+	[CONDUIT_FFA] =
+		IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA) ? CONDUIT_PENDING : 0,
 };
 EXPORT_SYMBOL_GPL(__conduit_words);
 
 #ifdef CONFIG_LOCKDEP
-static struct lock_class_key conduit_keys[CONDUIT_NR][2];
-#define CONDUIT_LOCKDEP_INIT(_id, _name)				\
-	.gate_map = STATIC_LOCKDEP_MAP_INIT(_name "-gate",		\
-					    &conduit_keys[_id][0]),	\
-	.cb_map = STATIC_LOCKDEP_MAP_INIT(_name "-callbacks",		\
-					  &conduit_keys[_id][1]),
-#else
-#define CONDUIT_LOCKDEP_INIT(_id, _name)
+static struct lock_class_key conduit_gate_keys[CONDUIT_NR];
+static struct lock_class_key conduit_cb_keys[CONDUIT_NR];
 #endif
 
-#define CONDUIT_DEFINE(_id, _name)					\
-	[_id] = {							\
-		.name = _name,						\
-		.word = &__conduit_words[_id],				\
-		.gate = { .conduit = &conduits[_id] },			\
-		.blocks = LIST_HEAD_INIT(conduits[_id].blocks),		\
-		.devices = LIST_HEAD_INIT(conduits[_id].devices),	\
-		CONDUIT_LOCKDEP_INIT(_id, _name)			\
-	}
-
 struct conduit conduits[CONDUIT_NR] = {
-	CONDUIT_DEFINE(CONDUIT_HOST_SMC, "host-smc"),
-	CONDUIT_DEFINE(CONDUIT_FFA, "ffa"),
+	[CONDUIT_HOST_SMC] = {
+		.name = "host-smc",
+		.word = &__conduit_words[CONDUIT_HOST_SMC],
+		.gated = IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC),
+		.gate = { .conduit = &conduits[CONDUIT_HOST_SMC] },
+		.blocks = LIST_HEAD_INIT(conduits[CONDUIT_HOST_SMC].blocks),
+		.devices = LIST_HEAD_INIT(conduits[CONDUIT_HOST_SMC].devices),
+#ifdef CONFIG_LOCKDEP
+		.gate_map = STATIC_LOCKDEP_MAP_INIT("host-smc-gate",
+					&conduit_gate_keys[CONDUIT_HOST_SMC]),
+		.cb_map = STATIC_LOCKDEP_MAP_INIT("host-smc-callbacks",
+					&conduit_cb_keys[CONDUIT_HOST_SMC]),
+#endif
+	},
+	[CONDUIT_FFA] = {
+		.name = "ffa",
+		.word = &__conduit_words[CONDUIT_FFA],
+		.gated = IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA),
+		.gate = { .conduit = &conduits[CONDUIT_FFA] },
+		.blocks = LIST_HEAD_INIT(conduits[CONDUIT_FFA].blocks),
+		.devices = LIST_HEAD_INIT(conduits[CONDUIT_FFA].devices),
+#ifdef CONFIG_LOCKDEP
+		.gate_map = STATIC_LOCKDEP_MAP_INIT("ffa-gate",
+					&conduit_gate_keys[CONDUIT_FFA]),
+		.cb_map = STATIC_LOCKDEP_MAP_INIT("ffa-callbacks",
+					&conduit_cb_keys[CONDUIT_FFA]),
+#endif
+	},
 };
 EXPORT_SYMBOL_IF_KUNIT(conduits);
 
@@ -152,24 +162,24 @@ struct conduit_dev {
 };
 
 static LIST_HEAD(conduit_reprobe_list);
+#if !IS_ENABLED(CONFIG_KUNIT)
+static struct work_struct conduit_reprobe_work;
+#endif
 /* Devices are on conduit_reprobe_list or being probed again. */
 static bool conduit_reprobing;
-static void conduit_reprobe_fn(struct work_struct *work);
-VISIBLE_IF_KUNIT DECLARE_WORK(conduit_reprobe_work, conduit_reprobe_fn);
-EXPORT_SYMBOL_IF_KUNIT(conduit_reprobe_work);
 
 #ifdef CONFIG_LOCKDEP
 static struct lock_class_key conduit_initcalls_key, conduit_reprobe_key;
-#define CONDUIT_MAP_INIT(_name, _key)	STATIC_LOCKDEP_MAP_INIT(_name, _key)
-#else
-#define CONDUIT_MAP_INIT(_name, _key)	{ }
-#endif
 /* Held by the init task while initcalls run. */
-static struct lockdep_map conduit_initcalls_map __maybe_unused =
-	CONDUIT_MAP_INIT("conduit-initcalls", &conduit_initcalls_key);
+static struct lockdep_map conduit_initcalls_map =
+	STATIC_LOCKDEP_MAP_INIT("conduit-initcalls", &conduit_initcalls_key);
 /* Held by conduit_reprobe_work while it probes devices again. */
-static struct lockdep_map conduit_reprobe_map __maybe_unused =
-	CONDUIT_MAP_INIT("conduit-reprobe", &conduit_reprobe_key);
+static struct lockdep_map conduit_reprobe_map =
+	STATIC_LOCKDEP_MAP_INIT("conduit-reprobe", &conduit_reprobe_key);
+#else
+static struct lockdep_map conduit_initcalls_map __maybe_unused;
+static struct lockdep_map conduit_reprobe_map __maybe_unused;
+#endif
 
 /* Every misuse, and the warnings printed for them: ratelimited, not once. */
 VISIBLE_IF_KUNIT unsigned int conduit_nr_misuse;
@@ -263,13 +273,13 @@ VISIBLE_IF_KUNIT struct conduit_gate *conduit_claim_one(struct conduit *c,
 
 	might_sleep();
 	mutex_lock(&conduit_lock);
-	if (!c->gated)
+	if (!c->gated) {
 		ret = -ENODEV;
-	else if (READ_ONCE(*c->word) != CONDUIT_PENDING)
+	} else if (READ_ONCE(*c->word) != CONDUIT_PENDING) {
 		ret = -EALREADY;
-	else if (c->owner)
+	} else if (c->owner) {
 		ret = -EBUSY;
-	else {
+	} else {
 		c->owner = current;
 		c->claimant = caller;
 		c->held = true;
@@ -678,6 +688,9 @@ static void conduit_reprobe_fn(struct work_struct *work)
 	wake_up_all(&conduit_waitq);
 }
 
+VISIBLE_IF_KUNIT DECLARE_WORK(conduit_reprobe_work, conduit_reprobe_fn);
+EXPORT_SYMBOL_IF_KUNIT(conduit_reprobe_work);
+
 VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 {
 	struct conduit_dev *cd, *pos;
@@ -686,7 +699,7 @@ VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 	if (word <= 0)
 		return word;
 
-	cd = kmalloc(sizeof(*cd), GFP_KERNEL);
+	cd = kmalloc_obj(*cd);
 	mutex_lock(&conduit_lock);
 	word = READ_ONCE(*c->word);
 	if (word <= 0) {

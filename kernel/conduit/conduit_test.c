@@ -49,6 +49,7 @@ static const int reserved[] = {
 
 static int status_of(struct conduit *c)
 {
+	/* Pairs with the release store of the publisher. */
 	int word = smp_load_acquire(c->word);
 
 	return word > 0 ? -EAGAIN : word;
