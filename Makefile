@@ -195,7 +195,7 @@ DEMO_SCENARIO ?= spmc-pkvm
 demo: kernel kernel-stock firmware
 	@$(PY) $(T)/boot.py run stock $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
 	@$(PY) $(T)/boot.py run patched $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
-	@echo; $(PY) $(T)/boot.py timeline $(DEMO_SCENARIO) --build $(BUILD)
+	@echo; $(PY) $(T)/boot.py timeline $(DEMO_SCENARIO) --build $(BUILD) --require-boot
 
 # ---------------------------------------------------------------------------
 # Tests

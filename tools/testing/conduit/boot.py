@@ -30,7 +30,8 @@ KERNEL_TREES = {"patched": "linux", "stock": "stock"}
 
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
-          "load_uefi_certs", "init_ima"]
+          "load_uefi_certs", "init_ima", "security_initcall_late",
+          "deferred_probe_initcall"]
 
 # Console lines that make a boot fail, whatever the scenario.
 FATAL = [
@@ -56,7 +57,8 @@ def parse_log(text):
     """Return a dict describing the boot from its console output."""
     res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
            "kmsg_warnings": None, "kmsg_warn_lines": [], "conduit_debugfs": [],
-           "init_lines": [], "ffa_calls": [], "echo": None}
+           "init_lines": [], "ffa_calls": [], "echo": None, "deferred": None,
+           "ffa_version_at": None}
     last_ts = 0.0
     for raw in text.splitlines():
         line = raw.rstrip("\r")
@@ -91,12 +93,23 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
+            elif msg.startswith("deferred: "):
+                res.setdefault("deferred_lines", []).append(msg.split(": ", 1)[1].strip())
+            elif msg.startswith("deferred-end"):
+                # None when /init could not read the file, else its lines.
+                lines = res.pop("deferred_lines", [])
+                if not any(ln.startswith("unavailable") for ln in lines):
+                    res["deferred"] = lines
             continue
         if ts is None:
             continue
         e = ECHO.search(body)
         if e:
             res["echo"] = e.group(1)
+        if body.startswith("entering initcall level: late"):
+            res["late_level_at"] = ts
+            res["events"].append((ts, "initcalls", "late level begins"))
+            continue
         c = CALLING.search(body)
         if c and c.group(1) in ACTORS:
             res["initcalls"].setdefault(c.group(1), {})["start"] = ts
@@ -116,15 +129,41 @@ def parse_log(text):
     return res
 
 
+def not_started(kernel, name, base, why):
+    """The result of a scenario that could not start: one failed check."""
+    res = parse_log("")
+    res.update(kernel=kernel, scenario=name, qemu_rc=None, timed_out=False,
+               wall_seconds=0.0, log=base + ".log", not_started=why,
+               checks=[("scenario starts", False, why)])
+    with open(base + ".json", "w") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
+# The publishers report their outcome with pr_debug(); turn those lines on
+# in the patched kernel (CONFIG_DYNAMIC_DEBUG in qemu-arm64-patched.config).
+PATCHED_DYNDBG = ('dyndbg="file arch/arm64/kvm/pkvm.c +p; '
+                  'file drivers/firmware/arm_ffa/driver.c +p"')
+
+
 def run(kernel, name, build, timeout=None):
-    scen = sc.SCENARIOS[name]
-    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
-    if not os.path.exists(image):
-        sys.exit(f"boot: no {kernel} kernel at {image}: run 'make kernel' / 'make kernel-stock'")
+    """Boot one scenario; a scenario that cannot start fails as itself."""
+    scen = dict(sc.SCENARIOS[name])
+    if kernel == "patched":
+        scen["append"] = (scen.get("append", "") + " " + PATCHED_DYNDBG).strip()
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
-    cmd = sc.qemu_command(scen, image, build, base)
+    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
+    if not os.path.exists(image):
+        return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
+                           "run 'make kernel' / 'make kernel-stock'")
+    try:
+        cmd = sc.qemu_command(scen, image, build, base)
+    except (OSError, subprocess.CalledProcessError, sc.ScenarioError) as e:
+        detail = getattr(e, "stderr", None) or ""
+        detail = detail.strip().splitlines()[-1] if detail.strip() else str(e)
+        return not_started(kernel, name, base, f"could not prepare the boot: {detail}")
     limit = timeout or scen.get("timeout", 120)
     start = time.monotonic()
     with open(base + ".log", "w") as log:
@@ -197,6 +236,15 @@ def timeline(build, name):
               f"kernel warnings {len(sc.warnings(res))}, wall {res['wall_seconds']} s")
         for check, ok, why in res["checks"]:
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
+    bad = []
+    for kernel, res in (("stock", stock), ("patched", patched)):
+        if res is None:
+            bad.append(f"the {kernel} kernel was not booted")
+        elif not res["userspace"]:
+            why = res.get("not_started") or ("timed out" if res["timed_out"] else
+                                             "; ".join(res["fatal"][:1]) or "/init never ran")
+            bad.append(f"the {kernel} kernel did not boot ({why}, log {res['log']})")
+    return bad
 
 
 def matrix(build, out):
@@ -243,6 +291,8 @@ def main():
     t = sub.add_parser("timeline")
     t.add_argument("scenario", choices=sorted(sc.SCENARIOS))
     t.add_argument("--build", required=True)
+    t.add_argument("--require-boot", action="store_true",
+                   help="exit 1 with one line unless both kernels reached userspace")
     sub.add_parser("list")
     al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
     al.add_argument("--build", required=True)
@@ -273,7 +323,9 @@ def main():
         matrix(build, os.path.join(build, "boot-matrix.txt"))
         return
     if a.action == "timeline":
-        timeline(build, a.scenario)
+        bad = timeline(build, a.scenario)
+        if bad and a.require_boot:
+            sys.exit("demo: " + "; ".join(bad))
         return
     res = run(a.kernel, a.scenario, build, a.timeout)
     lines = verdict_lines(res)

@@ -162,6 +162,9 @@ void _start(void)
 	mount_fs("debugfs", "/sys/kernel/debug");
 	dump("cmdline", "/proc/cmdline");
 	dump("conduit", "/sys/kernel/debug/firmware_conduit");
+	/* Devices still waiting for deferred probing when userspace starts. */
+	dump("deferred", "/sys/kernel/debug/devices_deferred");
+	say("conduit-init: deferred-end\n");
 	kmsg_warnings();
 	say("conduit-init: done, powering off\n");
 	syscall6(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_POWER_OFF, 0, 0, 0);

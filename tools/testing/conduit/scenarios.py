@@ -55,22 +55,26 @@ def _scenario(mode, firmware, **extra):
     if mode == "pkvm" and firmware != "version-major":
         checks.append("pkvm_up")
     if firmware == "none":
-        checks += ["stock_host_ffa_from_el1_before_pkvm" if mode == "pkvm" else None,
-                   "patched_ffa_through_pkvm" if mode == "pkvm" else None,
-                   "stock_echo_fails" if mode == "pkvm" else None,
-                   "patched_echo_ok"]
-    if firmware in ("absent", "version-refused", "version-major"):
+        checks += ["stock_ffa_probes_at_late_initcall" if mode == "pkvm" else None,
+                   "ffa_through_pkvm" if mode == "pkvm" else None,
+                   "echo_ok"]
+    if firmware in ("absent", "version-refused", "version-major") and mode == "pkvm":
         checks.append("patched_ffa_failure_reported")
+    # KVM fails under protected mode: 7.3 defers FF-A for good.
+    if mode == "pkvm" and firmware == "version-major":
+        checks += ["stock_ffa_deferred_forever", "patched_nothing_deferred"]
     elif firmware == "busy":
         checks.append("patched_echo_reports_failure")
     elif firmware == "slow":
-        checks.append("patched_echo_ok")
+        checks.append("echo_ok")
     if firmware in (None, "none", "edk2"):
         checks.append("patched_no_warnings")
     if mode == "pkvm" and firmware in ("none", "edk2", None):
         checks.append("patched_conduit_order")
+    if mode == "pkvm" and firmware == "none":
+        checks.append("patched_ffa_before_late_initcalls")
     if mode != "pkvm":
-        checks.append("patched_host_smc_unclaimed")
+        checks += ["patched_host_smc_ready_early", "patched_ffa_ready_early"]
     scen = {
         "title": f"{MODE_TITLES[mode]}, {FIRMWARE_TITLES[firmware]}",
         "machine": f"virt{secure},{virt},{gic}",
@@ -91,14 +95,13 @@ for _mode in MODES:
 for _fault in ("version-refused", "version-major", "busy", "slow"):
     SCENARIOS[f"{_fault}-pkvm"] = _scenario("pkvm", _fault)
 SCENARIOS["edk2-pkvm"] = _scenario("pkvm", "edk2", timeout=240)
-SCENARIOS["pkvm"]["checks"].insert(2, "stock_ffa_before_kvm")
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
     "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1",
     "firmware": None,
     "kernels": ["patched"],
-    "checks": ["early_consumer_edeadlk"],
+    "checks": ["early_consumer_sees_ffa_pending", "early_consumer_edeadlk"],
 }
 
 
@@ -113,6 +116,10 @@ EVENT_PATTERNS = [
     ("ima", re.compile(r"^ima: ")),
     ("efi", re.compile(r"^efi: (?!.*memattr)")),
 ]
+
+
+class ScenarioError(Exception):
+    """A scenario's inputs are missing; the scenario fails, the matrix goes on."""
 
 
 def qemu_command(scen, image, build, base):
@@ -131,9 +138,12 @@ def qemu_command(scen, image, build, base):
     # The conduit test firmware: it enters the kernel itself, with the DTB
     # that mkdtb.sh derives from QEMU's own board DTB.
     dtb = base + ".dtb"
-    subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
-                    "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"], check=True)
     firmware = os.path.join(build, "firmware", "conduit-fw.bin")
+    if not os.path.exists(firmware):
+        raise ScenarioError(f"no test firmware at {firmware}: run 'make firmware'")
+    subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
+                    "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"], check=True,
+                   capture_output=True, text=True)
     return ["qemu-system-aarch64", "-M", scen["machine"], "-cpu", cpu, "-smp", "2",
             "-m", "1G", "-display", "none", "-monitor", "none", "-nic", "none",
             "-serial", "stdio", "-serial", "null", "-bios", firmware,
@@ -171,25 +181,33 @@ def check_pkvm_up(res):
     return ok, "no 'Protected ... mode initialized successfully' line"
 
 
-def check_stock_ffa_before_kvm(res):
-    ffa, kvm = start_of(res, "ffa_init"), start_of(res, "kvm_arm_init")
-    if ffa is None or kvm is None:
-        return False, f"ffa_init at {ffa}, kvm_arm_init at {kvm}"
-    return ffa < kvm, f"ffa_init at {ffa}, kvm_arm_init at {kvm}"
+def ffa_up_at(res):
+    """When the FF-A core came up: its "Driver version" line."""
+    return first_event(res, "arm_ffa", r"Driver version")
+
+
+def check_stock_ffa_probes_at_late_initcall(res):
+    """7.3: FF-A defers until pKVM is initialised, and nothing re-probes it
+    before deferred_probe_initcall(): it comes up after every
+    device_initcall_sync and after load_uefi_certs()."""
+    up = ffa_up_at(res)
+    fin = res["initcalls"].get("finalize_pkvm", {}).get("end")
+    dpi, uefi = start_of(res, "deferred_probe_initcall"), start_of(res, "load_uefi_certs")
+    why = f"FF-A up at {up}, finalize_pkvm returned at {fin}, " \
+          f"load_uefi_certs at {uefi}, deferred_probe_initcall at {dpi}"
+    if None in (up, fin, dpi, uefi):
+        return False, why
+    return fin < uefi < dpi < up, why
 
 
 def check_patched_conduit_order(res):
-    """finalize_pkvm -> FF-A init -> FF-A conduit published -> load_uefi_certs."""
+    """finalize_pkvm -> host SMC conduit -> FF-A up -> FF-A conduit -> load_uefi_certs."""
     steps = [
         ("finalize_pkvm starts", start_of(res, "finalize_pkvm")),
         # The core's own line if it prints one, else the publisher's.
-        ("host SMC conduit published", earliest(
-            first_event(res, "conduit", r"host[-_ ]smc.*publish|publish.*host[-_ ]smc"),
-            first_event(res, "kvm", r"publish.*host SMC conduit"))),
-        ("FF-A init starts", first_event(res, "arm_ffa")),
-        ("FF-A conduit published", earliest(
-            first_event(res, "conduit", r"ffa.*publish|publish.*ffa"),
-            first_event(res, "arm_ffa", r"publish.*FF-A conduit"))),
+        ("host SMC conduit published", first_event(res, "kvm", r"host SMC conduit: status 0")),
+        ("FF-A up", ffa_up_at(res)),
+        ("FF-A conduit published", first_event(res, "arm_ffa", r"FF-A conduit: status")),
         ("load_uefi_certs starts", start_of(res, "load_uefi_certs")),
     ]
     missing = [name for name, ts in steps if ts is None]
@@ -203,8 +221,8 @@ def check_patched_conduit_order(res):
 
 # Lockdep prints its banner without a log level, so it lands at the default
 # level (KERN_WARNING) on every PROVE_LOCKING kernel; and kvm-arm.mode=nvhe
-# makes the unpatched 6.12 idreg override code report, at warning level,
-# that it forced VH off. Both kernels print these. Nothing else is excused.
+# makes the idreg override code report, at warning level, that it forced
+# VH off. Both kernels print these. Nothing else is excused.
 BENIGN_WARNINGS = re.compile(
     r"^(Lock dependency validator: |\.\.\. (MAX_LOCK|CLASSHASH_SIZE|CHAINHASH_SIZE)|"
     r" memory used (by lock dependency info|for stack traces): |"
@@ -224,11 +242,50 @@ def check_patched_no_warnings(res):
     return not found, f"{len(found)} warnings: " + " | ".join(found[:3])
 
 
-def check_patched_host_smc_unclaimed(res):
-    rows = [r for r in res["conduit_debugfs"] if re.match(r"\s*host[-_ ]smc", r, re.I)]
-    if not rows:
-        return False, "no host-smc row in /sys/kernel/debug/firmware_conduit"
-    return "unclaimed" in rows[0] or "ready" in rows[0], rows[0]
+def conduit_row(res, name):
+    """The debugfs row of a conduit, split: name gatekeeper state status
+    claimant published_ns callbacks waiters devices."""
+    for r in res["conduit_debugfs"]:
+        f = r.split()
+        if f and f[0] == name:
+            return f
+    return None
+
+
+def check_ready_early(res, name):
+    """Ready with status 0, published before any device initcall."""
+    f = conduit_row(res, name)
+    if not f or len(f) < 6:
+        return False, f"no {name} row in /sys/kernel/debug/firmware_conduit"
+    at = int(f[5]) / 1e9
+    first_device = start_of(res, "kvm_arm_init")
+    ok = f[2] == "ready" and f[3] == "0" and (first_device is None or at < first_device)
+    return ok, " ".join(f) + f" (kvm_arm_init at {first_device})"
+
+
+def check_patched_host_smc_ready_early(res):
+    return check_ready_early(res, "host-smc")
+
+
+def check_patched_ffa_ready_early(res):
+    return check_ready_early(res, "ffa")
+
+
+def check_patched_ffa_before_late_initcalls(res):
+    """Under pKVM, FF-A and its partition drivers are up before the first
+    late initcall: the echo partition driver stands in for a TPM that
+    IMA must find at its default level."""
+    up, late = ffa_up_at(res), res.get("late_level_at")
+    echo = first_event(res, "ffa_echo", r"echo ok")
+    why = f"FF-A up at {up}, echo partition probed at {echo}, late level at {late}"
+    if None in (up, late, echo):
+        return False, why
+    return up < late and echo < late, why
+
+
+def check_early_consumer_sees_ffa_pending(res):
+    hit = first_event(res, "early_consumer", r"conduit_status\(ffa\) = -11 ")
+    return hit is not None, "no 'conduit_status(ffa) = -11' line from the early consumer"
 
 
 def check_early_consumer_edeadlk(res):
@@ -241,13 +298,7 @@ def ffa_els(res):
     return {c["el"] for c in res.get("ffa_calls", [])}
 
 
-def check_stock_host_ffa_from_el1_before_pkvm(res):
-    up = first_event(res, "kvm", r"Protected .* initialized successfully")
-    early = [c for c in res.get("ffa_calls", []) if c["el"] == 1 and (up is None or c["after"] < up)]
-    return bool(early), f"no FF-A call from EL1 before pKVM was up (ELs seen: {sorted(ffa_els(res))})"
-
-
-def check_patched_ffa_through_pkvm(res):
+def check_ffa_through_pkvm(res):
     els = ffa_els(res)
     return els == {2}, f"FF-A calls reached EL3 from {sorted(els) or 'nowhere'}"
 
@@ -257,7 +308,23 @@ def check_echo_fails(res):
     return "fail" in echo.lower(), f"echo: {echo or 'no ffa_echo line'}"
 
 
-def check_patched_echo_ok(res):
+def deferred_ffa(res):
+    return [d for d in res["deferred"] or [] if d.split()[0] == "arm-ffa"]
+
+
+def check_stock_ffa_deferred_forever(res):
+    if res["deferred"] is None:
+        return False, "/init could not read devices_deferred"
+    return bool(deferred_ffa(res)), f"devices_deferred: {res['deferred'] or 'empty'}"
+
+
+def check_patched_nothing_deferred(res):
+    if res["deferred"] is None:
+        return False, "/init could not read devices_deferred"
+    return not res["deferred"], f"devices_deferred: {res['deferred']}"
+
+
+def check_echo_ok(res):
     echo = res.get("echo") or ""
     return echo.startswith("echo ok"), f"echo: {echo or 'no ffa_echo line'}"
 
@@ -272,22 +339,32 @@ def check_patched_ffa_failure_reported(res):
 CHECKS = {
     "patched_echo_reports_failure": ("patched", check_echo_fails,
                                      "the echo client reports the firmware's BUSY"),
-    "stock_host_ffa_from_el1_before_pkvm": ("stock", check_stock_host_ffa_from_el1_before_pkvm,
-                                            "host FF-A calls reach EL3 from EL1 before pKVM is up"),
-    "patched_ffa_through_pkvm": ("patched", check_patched_ffa_through_pkvm,
-                                 "every FF-A call reaches EL3 through pKVM at EL2"),
-    "stock_echo_fails": ("stock", check_echo_fails, "the echo fails behind pKVM"),
-    "patched_echo_ok": ("patched", check_patched_echo_ok, "the echo round trip succeeds"),
+    "stock_ffa_probes_at_late_initcall": (
+        "stock", check_stock_ffa_probes_at_late_initcall,
+        "FF-A comes up only from deferred_probe_initcall, after load_uefi_certs"),
+    "ffa_through_pkvm": ("any", check_ffa_through_pkvm,
+                         "every FF-A call reaches EL3 through pKVM at EL2"),
+    "stock_ffa_deferred_forever": ("stock", check_stock_ffa_deferred_forever,
+                                   "arm-ffa is still deferred when userspace starts"),
+    "patched_nothing_deferred": ("patched", check_patched_nothing_deferred,
+                                 "no device is left deferred when userspace starts"),
+    "echo_ok": ("any", check_echo_ok, "the echo round trip succeeds"),
     "patched_ffa_failure_reported": ("patched", check_patched_ffa_failure_reported,
                                      "the FF-A conduit reports the firmware's failure"),
     "pkvm_up": ("any", check_pkvm_up, "pKVM initialises"),
-    "stock_ffa_before_kvm": ("stock", check_stock_ffa_before_kvm,
-                             "stock order shows ffa_init before kvm_arm_init"),
     "patched_conduit_order": ("patched", check_patched_conduit_order,
-                              "finalize_pkvm -> FF-A init -> FF-A conduit -> load_uefi_certs"),
+                              "finalize_pkvm -> host SMC conduit -> FF-A up -> FF-A conduit -> load_uefi_certs"),
     "patched_no_warnings": ("patched", check_patched_no_warnings, "no kernel warnings"),
-    "patched_host_smc_unclaimed": ("patched", check_patched_host_smc_unclaimed,
-                                   "host SMC conduit is not held back"),
+    "patched_host_smc_ready_early": ("patched", check_patched_host_smc_ready_early,
+                                     "without protected mode the host SMC conduit is ready "
+                                     "before device initcalls"),
+    "patched_ffa_ready_early": ("patched", check_patched_ffa_ready_early,
+                                "without pKVM the FF-A conduit is ready before device initcalls"),
+    "patched_ffa_before_late_initcalls": ("patched", check_patched_ffa_before_late_initcalls,
+                                          "FF-A and its partition drivers are up before the "
+                                          "first late initcall"),
+    "early_consumer_sees_ffa_pending": ("patched", check_early_consumer_sees_ffa_pending,
+                                        "an early_initcall consumer sees the FF-A conduit pending"),
     "early_consumer_edeadlk": ("patched", check_early_consumer_edeadlk,
                                "early wait gets -EDEADLK and the boot goes on"),
 }

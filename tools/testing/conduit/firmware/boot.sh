@@ -50,7 +50,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 set -- -M "$machine" -cpu "$cpu" -m "$mem" -smp "$smp" \
-	-display none -monitor none -serial stdio -serial "file:$fwlog" \
+	-display none -monitor none -nic none -serial stdio -serial "file:$fwlog" \
 	-bios "$fw" \
 	-device "loader,file=$kernel,addr=0x40200000,force-raw=on" \
 	-device "loader,file=$tmp/boot.dtb,addr=0x48000000,force-raw=on" \

@@ -40,10 +40,12 @@ trap 'rm -rf "$tmp"' EXIT
 # Dump with a -bios, like the real boot: with firmware loaded (and ACPI
 # not off) QEMU virt replaces the non-secure PL061 GPIO at 0x09030000 with
 # an ACPI GED device, and a DTB dumped without -bios would still list the
-# GPIO, which then faults when the kernel probes it.
+# GPIO, which then faults when the kernel probes it. -nic none: the default
+# NIC makes QEMU load its option ROM (efi-virtio.rom, from ipxe-qemu, which
+# a --no-install-recommends install of qemu-system-arm does not bring).
 head -c 4096 /dev/zero >"$tmp/bios.bin"
 "$QEMU" -M "$machine,dumpdtb=$tmp/board.dtb" -cpu "$cpu" -m "$mem" \
-	-smp "$smp" -bios "$tmp/bios.bin" -nographic -display none \
+	-smp "$smp" -bios "$tmp/bios.bin" -nographic -display none -nic none \
 	>"$tmp/qemu.log" 2>&1 || {
 	cat "$tmp/qemu.log" >&2
 	exit 1
