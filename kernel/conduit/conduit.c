@@ -783,6 +783,43 @@ VISIBLE_IF_KUNIT void conduit_expire(struct conduit *c)
 }
 EXPORT_SYMBOL_IF_KUNIT(conduit_expire);
 
+/*
+ * How long the init task waits at device_initcall_sync for the re-probes
+ * that publishes started; a probe that takes longer goes on in the
+ * background, and the boot goes on without it.
+ */
+#define CONDUIT_REPROBE_BARRIER_MS	1000
+
+/*
+ * A publish hands the devices that deferred on the conduit to
+ * conduit_reprobe_work, so their probes run neither in the publisher's
+ * initcall nor under its locks. But late initcalls such as IMA's look for
+ * the devices behind a firmware path (a TPM behind FF-A) once, without
+ * waiting. So let the re-probes of the publishes made so far finish before
+ * the late initcalls start, at the end of device_initcall_sync: this
+ * initcall is in kernel/, which links after arch/, where pKVM publishes
+ * from. A re-probe that a later publisher starts is not waited for; it
+ * still runs as soon as its conduit is final.
+ */
+static int __init conduit_reprobe_barrier(void)
+{
+	long left;
+
+	if (!READ_ONCE(conduit_reprobing))
+		return 0;
+
+	/* Like flush_work(): lockdep sees what the init task waits for. */
+	lock_map_acquire(&conduit_reprobe_map);
+	lock_map_release(&conduit_reprobe_map);
+	left = wait_event_timeout(conduit_waitq, !READ_ONCE(conduit_reprobing),
+				  msecs_to_jiffies(CONDUIT_REPROBE_BARRIER_MS));
+	if (!left)
+		pr_warn("re-probing deferred devices still runs after %u ms; late initcalls go on without it\n",
+			CONDUIT_REPROBE_BARRIER_MS);
+	return 0;
+}
+device_initcall_sync(conduit_reprobe_barrier);
+
 /* From here on, any wait of the init task is on the initcalls to come. */
 static int __init conduit_initcalls_begin(void)
 {

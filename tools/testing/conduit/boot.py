@@ -31,7 +31,7 @@ KERNEL_TREES = {"patched": "linux", "stock": "stock"}
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
           "load_uefi_certs", "init_ima", "security_initcall_late",
-          "deferred_probe_initcall"]
+          "deferred_probe_initcall", "conduit_reprobe_barrier"]
 
 # Console lines that make a boot fail, whatever the scenario.
 FATAL = [
