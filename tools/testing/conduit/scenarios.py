@@ -201,12 +201,11 @@ def check_stock_ffa_probes_at_late_initcall(res):
 
 
 def check_patched_conduit_order(res):
-    """finalize_pkvm -> host SMC conduit -> FF-A up -> FF-A conduit -> load_uefi_certs."""
+    """finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs."""
     steps = [
         ("finalize_pkvm starts", start_of(res, "finalize_pkvm")),
         # The core's own line if it prints one, else the publisher's.
         ("host SMC conduit published", first_event(res, "kvm", r"host SMC conduit: status 0")),
-        ("FF-A up", ffa_up_at(res)),
         ("FF-A conduit published", first_event(res, "arm_ffa", r"FF-A conduit: status")),
         ("load_uefi_certs starts", start_of(res, "load_uefi_certs")),
     ]
@@ -353,7 +352,7 @@ CHECKS = {
                                      "the FF-A conduit reports the firmware's failure"),
     "pkvm_up": ("any", check_pkvm_up, "pKVM initialises"),
     "patched_conduit_order": ("patched", check_patched_conduit_order,
-                              "finalize_pkvm -> host SMC conduit -> FF-A up -> FF-A conduit -> load_uefi_certs"),
+                              "finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs"),
     "patched_no_warnings": ("patched", check_patched_no_warnings, "no kernel warnings"),
     "patched_host_smc_ready_early": ("patched", check_patched_host_smc_ready_early,
                                      "without protected mode the host SMC conduit is ready "
