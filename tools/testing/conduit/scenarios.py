@@ -94,7 +94,8 @@ for _mode in MODES:
         SCENARIOS[_name] = _scenario(_mode, _fw)
 for _fault in ("version-refused", "version-major", "busy", "slow"):
     SCENARIOS[f"{_fault}-pkvm"] = _scenario("pkvm", _fault)
-SCENARIOS["edk2-pkvm"] = _scenario("pkvm", "edk2", timeout=240)
+for _mode in MODES:
+    SCENARIOS[f"edk2-{_mode}"] = _scenario(_mode, "edk2", timeout=240)
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -251,23 +252,24 @@ def conduit_row(res, name):
     return None
 
 
-def check_ready_early(res, name):
-    """Ready with status 0, published before any device initcall."""
+def check_ready_early(res, name, who, line):
+    """Ready with status 0 (debugfs), and its publisher's line before
+    efisubsys_init(), the first initcall of the timeline that makes EFI
+    variable calls: nobody was held back."""
     f = conduit_row(res, name)
-    if not f or len(f) < 6:
+    if not f or len(f) < 4:
         return False, f"no {name} row in /sys/kernel/debug/firmware_conduit"
-    at = int(f[5]) / 1e9
-    first_device = start_of(res, "kvm_arm_init")
-    ok = f[2] == "ready" and f[3] == "0" and (first_device is None or at < first_device)
-    return ok, " ".join(f) + f" (kvm_arm_init at {first_device})"
+    at, efi = first_event(res, who, line), start_of(res, "efisubsys_init")
+    ok = f[2] == "ready" and f[3] == "0" and at is not None and efi is not None and at < efi
+    return ok, " ".join(f) + f" (published at {at}, efisubsys_init at {efi})"
 
 
 def check_patched_host_smc_ready_early(res):
-    return check_ready_early(res, "host-smc")
+    return check_ready_early(res, "host-smc", "kvm", r"host SMC conduit: status 0")
 
 
 def check_patched_ffa_ready_early(res):
-    return check_ready_early(res, "ffa")
+    return check_ready_early(res, "ffa", "arm_ffa", r"FF-A conduit: status 0")
 
 
 def check_patched_ffa_before_late_initcalls(res):
@@ -275,11 +277,13 @@ def check_patched_ffa_before_late_initcalls(res):
     late initcall: the echo partition driver stands in for a TPM that
     IMA must find at its default level."""
     up, late = ffa_up_at(res), res.get("late_level_at")
+    pub = first_event(res, "arm_ffa", r"FF-A conduit: status 0")
     echo = first_event(res, "ffa_echo", r"echo ok")
-    why = f"FF-A up at {up}, echo partition probed at {echo}, late level at {late}"
-    if None in (up, late, echo):
+    why = (f"FF-A up at {up}, its conduit published at {pub}, echo partition probed at "
+           f"{echo}, late level at {late}")
+    if None in (up, pub, late, echo):
         return False, why
-    return up < late and echo < late, why
+    return up <= pub <= echo < late, why
 
 
 def check_early_consumer_sees_ffa_pending(res):
@@ -356,12 +360,12 @@ CHECKS = {
     "patched_no_warnings": ("patched", check_patched_no_warnings, "no kernel warnings"),
     "patched_host_smc_ready_early": ("patched", check_patched_host_smc_ready_early,
                                      "without protected mode the host SMC conduit is ready "
-                                     "before device initcalls"),
+                                     "before efisubsys_init()"),
     "patched_ffa_ready_early": ("patched", check_patched_ffa_ready_early,
-                                "without pKVM the FF-A conduit is ready before device initcalls"),
+                                "without pKVM the FF-A conduit is ready before efisubsys_init()"),
     "patched_ffa_before_late_initcalls": ("patched", check_patched_ffa_before_late_initcalls,
-                                          "FF-A and its partition drivers are up before the "
-                                          "first late initcall"),
+                                          "FF-A up, its conduit published, then its partition "
+                                          "drivers probed, all before the first late initcall"),
     "early_consumer_sees_ffa_pending": ("patched", check_early_consumer_sees_ffa_pending,
                                         "an early_initcall consumer sees the FF-A conduit pending"),
     "early_consumer_edeadlk": ("patched", check_early_consumer_edeadlk,
