@@ -65,7 +65,8 @@ help:
 DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev \
 	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
 	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
-	python3-sphinx python3-ply python3-git lcov
+	python3-sphinx python3-ply python3-git lcov \
+	dpkg-dev u-boot-qemu python3-pyelftools python3-cryptography
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
@@ -189,9 +190,11 @@ K ?= patched
 scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
-# The demo boots the real FF-A path: pKVM in protected mode in front of the
-# test SPMC firmware, whose call log says which EL each FF-A call came from.
-DEMO_SCENARIO ?= spmc-pkvm
+# The demo boots the stack devices run: pKVM in protected mode in front of
+# TF-A's SPM dispatcher and OP-TEE as the FF-A SPMC (make secure-world);
+# /init makes a TEE request. DEMO_SCENARIO=spmc-pkvm boots the project's
+# test SPMC instead, whose call log says which EL each FF-A call came from.
+DEMO_SCENARIO ?= optee-pkvm
 demo: kernel kernel-stock firmware
 	@$(PY) $(T)/boot.py run stock $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
 	@$(PY) $(T)/boot.py run patched $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true

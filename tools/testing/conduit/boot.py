@@ -93,6 +93,8 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
+            elif msg.startswith("tee: "):
+                res["events"].append((last_ts, "/init", msg))
             elif msg.startswith("deferred: "):
                 res.setdefault("deferred_lines", []).append(msg.split(": ", 1)[1].strip())
             elif msg.startswith("deferred-end"):
@@ -125,6 +127,13 @@ def parse_log(text):
             if pat.search(body):
                 res["events"].append((ts, who, body.strip()))
                 break
+    # TF-A's SPM dispatcher log (optee-* scenarios): the normal world's
+    # FF-A calls at EL3; memory sharing and notifications go on the timeline.
+    res["spmd_calls"] = sc.spmd_calls(text)
+    for c in res["spmd_calls"]:
+        if c["call"].startswith(("FFA_VERSION", "FFA_MEM_", "FFA_NOTIFICATION")):
+            arg = f"({c['args'][0]})" if c["call"] == "FFA_VERSION" else ""
+            res["events"].append((c["after"], "SPMD (EL3)", f"{c['call']}{arg} -> {c['result']}"))
     res["events"].sort(key=lambda e: e[0])
     return res
 
@@ -181,6 +190,8 @@ def run(kernel, name, build, timeout=None):
     res = parse_log(text)
     res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,
                wall_seconds=round(wall, 2), log=base + ".log")
+    if scen.get("trace_smc"):
+        res["smc_origins"] = sc.smc_origins(base + ".int.log")
     res["checks"] = sc.judge(scen, kernel, res)
     with open(base + ".json", "w") as f:
         json.dump(res, f, indent=1)
@@ -236,6 +247,17 @@ def timeline(build, name):
               f"kernel warnings {len(sc.warnings(res))}, wall {res['wall_seconds']} s")
         for check, ok, why in res["checks"]:
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
+        if res.get("spmd_calls"):
+            counts = {}
+            for c in res["spmd_calls"]:
+                key = f"{c['call']} -> {c['result']}"
+                counts[key] = counts.get(key, 0) + 1
+            print(f"{'':>8}  normal-world FF-A calls at EL3 (TF-A SPMD log):")
+            for key, n in counts.items():
+                print(f"{'':>10}{n:3} x {key}")
+        if res.get("smc_origins"):
+            print(f"{'':>8}  SMC origins (QEMU -d int): " +
+                  ", ".join(f"{k} {v}" for k, v in res["smc_origins"].items()))
     bad = []
     for kernel, res in (("stock", stock), ("patched", patched)):
         if res is None:
@@ -245,6 +267,12 @@ def timeline(build, name):
                                              "; ".join(res["fatal"][:1]) or "/init never ran")
             bad.append(f"the {kernel} kernel did not boot ({why}, log {res['log']})")
     return bad
+
+
+def warn_count(res):
+    """Warnings, and the scenario's documented known ones apart."""
+    n, known = len(sc.warnings(res)), len(sc.warnings(res, excuse_known=False))
+    return f"{n}" + (f" (+{known - n} known)" if known > n else "")
 
 
 def matrix(build, out):
@@ -259,6 +287,10 @@ def matrix(build, out):
                 rows.append([name, kernel, "not booted", "", "", "", "", ""])
                 continue
             els = sorted({f"EL{c['el']}" for c in res.get("ffa_calls", [])})
+            o = res.get("smc_origins")
+            if not els and o:  # optee-pkvm: QEMU's exception log, not a firmware log
+                els = ["EL2" if o["el2_to_el3"] and not o["host_el1_to_el3_after_trap"]
+                       else "EL1+EL2"]
             order = [ok for label, ok, _ in res["checks"] if label.startswith("finalize_pkvm ->")]
             failed = [label for label, ok, _ in res["checks"] if not ok]
             rows.append([name, kernel,
@@ -267,7 +299,7 @@ def matrix(build, out):
                          "+".join(els) or "-",
                          (res.get("echo") or "-")[:24],
                          ("ok" if order[0] else "WRONG") if order else "-",
-                         str(len(sc.warnings(res))) if res["kmsg_warnings"] is not None else "?",
+                         warn_count(res) if res["kmsg_warnings"] is not None else "?",
                          "all ok" if not failed else "FAILED: " + "; ".join(failed)])
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [head] + rows]

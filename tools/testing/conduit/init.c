@@ -7,6 +7,8 @@
  * them among kernel messages.
  */
 
+#define SYS_ioctl	29
+#define SYS_mknodat	33
 #define SYS_openat	56
 #define SYS_close	57
 #define SYS_read	63
@@ -15,6 +17,8 @@
 #define SYS_reboot	142
 #define AT_FDCWD	-100
 #define O_RDONLY_NONBLOCK 04000
+#define O_RDWR		02
+#define S_IFCHR		0020000
 #define REBOOT_MAGIC1	0xfee1dead
 #define REBOOT_MAGIC2	0x28121969
 #define REBOOT_POWER_OFF 0x4321fedc
@@ -154,6 +158,212 @@ static void kmsg_warnings(void)
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
+/*
+ * A real request to the TEE, when the kernel registered one (the optee-*
+ * scenarios): open a session to OP-TEE's built-in "invoke tests" pseudo TA
+ * (CFG_TEE_CORE_EMBED_INTERNAL_TESTS), add two values, and let it checksum
+ * a buffer registered as shared memory, which the OP-TEE driver shares with
+ * the SPMC by FFA_MEM_SHARE and reclaims by FFA_MEM_RECLAIM when the buffer
+ * is released. One line: "tee: ok ..." or "tee: fail <step> ...".
+ */
+#define TEE_IOC_VERSION		0x800ca400	/* _IOR(0xa4, 0, 12) */
+#define TEE_IOC_OPEN_SESSION	0x8010a402	/* _IOR(0xa4, 2, 16) */
+#define TEE_IOC_INVOKE		0x8010a403	/* _IOR(0xa4, 3, 16) */
+#define TEE_IOC_CLOSE_SESSION	0x8004a405	/* _IOR(0xa4, 5, 4) */
+#define TEE_IOC_SHM_REGISTER	0xc018a409	/* _IOWR(0xa4, 9, 24) */
+#define TEE_IMPL_ID_OPTEE	1
+#define TEE_GEN_CAP_REG_MEM	(1 << 2)
+#define TEE_PARAM_VALUE_INOUT	3
+#define TEE_PARAM_MEMREF_INOUT	7
+#define PTA_INVOKE_TESTS_CMD_PARAMS 1
+#define TEE_SHM_PAGES		3
+
+struct tee_param {
+	unsigned long attr, a, b, c;
+};
+
+struct tee_buf {
+	unsigned long ptr, len;
+};
+
+struct tee_version {
+	unsigned int impl_id, impl_caps, gen_caps;
+};
+
+struct tee_shm_register {
+	unsigned long addr, length;
+	unsigned int flags;
+	int id;
+};
+
+struct tee_open_session {
+	unsigned char uuid[16], clnt_uuid[16];
+	unsigned int clnt_login, cancel_id, session, ret, ret_origin, num_params;
+	struct tee_param params[1];
+};
+
+struct tee_invoke {
+	unsigned int func, session, cancel_id, ret, ret_origin, num_params;
+	struct tee_param params[1];
+};
+
+/* d96a5b40-c3e5-21e3-8794-1002a5d5c61b: PTA_INVOKE_TESTS_UUID */
+static const unsigned char pta_invoke_tests[16] = {
+	0xd9, 0x6a, 0x5b, 0x40, 0xc3, 0xe5, 0x21, 0xe3,
+	0x87, 0x94, 0x10, 0x02, 0xa5, 0xd5, 0xc6, 0x1b,
+};
+
+static unsigned char tee_shm_buf[TEE_SHM_PAGES * 4096] __attribute__((aligned(4096)));
+
+/*
+ * The result line is written with one write(): the kernel's console output
+ * (the driver's messages about this very request) can then only land
+ * before or after it, not inside it.
+ */
+static char tee_line[160];
+static unsigned long tee_len;
+
+static void tee_put(const char *s)
+{
+	while (*s && tee_len < sizeof(tee_line) - 1)
+		tee_line[tee_len++] = *s++;
+}
+
+static void tee_put_num(long v)
+{
+	char buf[24], *p = buf + sizeof(buf) - 1;
+	int neg = v < 0;
+
+	*p = 0;
+	if (neg)
+		v = -v;
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (neg)
+		*--p = '-';
+	tee_put(p);
+}
+
+static void tee_say(void)
+{
+	tee_put("\n");
+	syscall6(SYS_write, 1, (long)tee_line, tee_len, 0, 0, 0);
+	tee_len = 0;
+}
+
+static int tee_fail(const char *step, long v, long v2)
+{
+	tee_put("conduit-init: tee: fail ");
+	tee_put(step);
+	tee_put(" ");
+	tee_put_num(v);
+	tee_put(" ");
+	tee_put_num(v2);
+	tee_say();
+	return -1;
+}
+
+static long tee_invoke(long fd, unsigned int session, struct tee_invoke *inv)
+{
+	struct tee_buf buf = { (unsigned long)inv, sizeof(*inv) };
+
+	inv->func = PTA_INVOKE_TESTS_CMD_PARAMS;
+	inv->session = session;
+	inv->num_params = 1;
+	return syscall6(SYS_ioctl, fd, TEE_IOC_INVOKE, (long)&buf, 0, 0, 0);
+}
+
+static int tee_request(void)
+{
+	static char devno[32];
+	static struct tee_open_session os;
+	static struct tee_invoke inv;
+	struct tee_version ver = { 0, 0, 0 };
+	struct tee_shm_register reg;
+	struct tee_buf buf;
+	long fd, shm_fd, n, i, major = 0, minor = 0, ret;
+	unsigned int session, seed;
+	unsigned char sum = 0;
+
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)"/sys/class/tee/tee0/dev", 0, 0, 0, 0);
+	if (fd < 0)
+		return 0;	/* no TEE: nothing to report */
+	n = syscall6(SYS_read, fd, (long)devno, sizeof(devno) - 1, 0, 0, 0);
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	for (i = 0; i < n && devno[i] != ':'; i++)
+		major = major * 10 + devno[i] - '0';
+	for (i++; i < n && devno[i] >= '0' && devno[i] <= '9'; i++)
+		minor = minor * 10 + devno[i] - '0';
+	/* new_encode_dev() */
+	ret = syscall6(SYS_mknodat, AT_FDCWD, (long)"/dev/tee0", S_IFCHR | 0600,
+		       (minor & 0xff) | (major << 8) | ((minor & ~0xffL) << 12), 0, 0);
+	if (ret)
+		return tee_fail("mknod", ret, major);
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)"/dev/tee0", O_RDWR, 0, 0, 0);
+	if (fd < 0)
+		return tee_fail("open", fd, 0);
+	ret = syscall6(SYS_ioctl, fd, TEE_IOC_VERSION, (long)&ver, 0, 0, 0);
+	if (ret || ver.impl_id != TEE_IMPL_ID_OPTEE || !(ver.gen_caps & TEE_GEN_CAP_REG_MEM))
+		return tee_fail("version", ret, ver.impl_id);
+
+	for (i = 0; i < 16; i++)
+		os.uuid[i] = pta_invoke_tests[i];
+	buf.ptr = (unsigned long)&os;
+	buf.len = sizeof(os) - sizeof(os.params);	/* no parameters */
+	ret = syscall6(SYS_ioctl, fd, TEE_IOC_OPEN_SESSION, (long)&buf, 0, 0, 0);
+	if (ret || os.ret)
+		return tee_fail("open-session", ret, os.ret);
+	session = os.session;
+
+	/* value in/out: a = a + b */
+	inv.params[0].attr = TEE_PARAM_VALUE_INOUT;
+	inv.params[0].a = 40;
+	inv.params[0].b = 2;
+	ret = tee_invoke(fd, session, &inv);
+	if (ret || inv.ret || inv.params[0].a != 42)
+		return tee_fail("invoke-value", ret ? ret : inv.ret, inv.params[0].a);
+
+	/* memref in/out: the pseudo TA writes the byte sum into byte 0 */
+	for (i = 0, seed = 1; i < (long)sizeof(tee_shm_buf); i++) {
+		seed = seed * 1103515245 + 12345;	/* not periodic in a page */
+		tee_shm_buf[i] = seed >> 16;
+		sum += tee_shm_buf[i];
+	}
+	reg.addr = (unsigned long)tee_shm_buf;
+	reg.length = sizeof(tee_shm_buf);
+	reg.flags = 0;
+	reg.id = -1;
+	shm_fd = syscall6(SYS_ioctl, fd, TEE_IOC_SHM_REGISTER, (long)&reg, 0, 0, 0);
+	if (shm_fd < 0)
+		return tee_fail("shm-register", shm_fd, 0);
+	inv.params[0].attr = TEE_PARAM_MEMREF_INOUT;
+	inv.params[0].a = 0;			/* offset */
+	inv.params[0].b = sizeof(tee_shm_buf);	/* size */
+	inv.params[0].c = reg.id;
+	ret = tee_invoke(fd, session, &inv);
+	if (ret || inv.ret || tee_shm_buf[0] != sum)
+		return tee_fail("invoke-memref", ret ? ret : inv.ret, tee_shm_buf[0]);
+	/* Releasing the registration reclaims the memory (FFA_MEM_RECLAIM). */
+	syscall6(SYS_close, shm_fd, 0, 0, 0, 0, 0);
+
+	ret = syscall6(SYS_ioctl, fd, TEE_IOC_CLOSE_SESSION, (long)&session, 0, 0, 0);
+	if (ret)
+		return tee_fail("close-session", ret, 0);
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	tee_put("conduit-init: tee: ok impl=optee caps=");
+	tee_put_num(ver.gen_caps);
+	tee_put(" session=");
+	tee_put_num(session);
+	tee_put(" value 40+2=42 memref ");
+	tee_put_num(sizeof(tee_shm_buf));
+	tee_put(" bytes sum=");
+	tee_put_num(sum);
+	tee_say();
+	return 0;
+}
+
 void _start(void)
 {
 	say("conduit-init: userspace reached\n");
@@ -165,6 +375,7 @@ void _start(void)
 	/* Devices still waiting for deferred probing when userspace starts. */
 	dump("deferred", "/sys/kernel/debug/devices_deferred");
 	say("conduit-init: deferred-end\n");
+	tee_request();
 	kmsg_warnings();
 	say("conduit-init: done, powering off\n");
 	syscall6(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_POWER_OFF, 0, 0, 0);
