@@ -688,7 +688,8 @@ static void conduit_reprobe_fn(struct work_struct *work)
 	wake_up_all(&conduit_waitq);
 }
 
-VISIBLE_IF_KUNIT DECLARE_WORK(conduit_reprobe_work, conduit_reprobe_fn);
+VISIBLE_IF_KUNIT struct work_struct conduit_reprobe_work =
+	__WORK_INITIALIZER(conduit_reprobe_work, conduit_reprobe_fn);
 EXPORT_SYMBOL_IF_KUNIT(conduit_reprobe_work);
 
 VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)

@@ -60,11 +60,11 @@ static int wait_on(struct conduit *c)
 	return conduit_wait_one(c, 0, 0, NULL);
 }
 
-static struct conduit_gate *claim(struct kunit *test, struct conduit *c)
+static struct conduit_gate *claim_or_fail(struct kunit *test, struct conduit *c)
 {
 	struct conduit_gate *gate = conduit_claim_one(c, NULL);
 
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(gate), "claim of %s: %ld",
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(gate), "conduit_claim_one(%s): %ld",
 			       c->name, PTR_ERR(gate));
 	return gate;
 }
@@ -329,7 +329,7 @@ static void consumers_never_see_ready_before_the_publish(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_EXPECT_EQ(test, tb->calls, 0);
-	gate = claim(test, A);
+	gate = claim_or_fail(test, A);
 	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
 	KUNIT_EXPECT_EQ(test, conduit_publish(gate, -EIO), 0);
 	KUNIT_EXPECT_EQ(test, tb->calls, 1);
@@ -355,7 +355,7 @@ static void public_api_on_real_conduits(struct kunit *test)
 
 static void claim_makes_the_caller_the_owner(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_PTR_EQ(test, A->owner, current);
 	KUNIT_EXPECT_PTR_EQ(test, gate->conduit, A);
@@ -373,7 +373,7 @@ static void claim_of_an_ungated_conduit_returns_enodev(struct kunit *test)
 
 static void second_claim_returns_ebusy(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
 	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
@@ -394,7 +394,7 @@ static void claim_by_a_second_task_returns_ebusy(struct kunit *test)
 
 static void claim_of_a_final_conduit_returns_ealready(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EALREADY);
@@ -419,7 +419,7 @@ static void claim_holds_the_gate_for_lockdep(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
 		kunit_skip(test, "lockdep is off");
-	gate = claim(test, A);
+	gate = claim_or_fail(test, A);
 	KUNIT_EXPECT_TRUE(test, lock_is_held(&A->gate_map));
 	KUNIT_EXPECT_FALSE(test, lock_is_held(&B->gate_map));
 	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
@@ -446,7 +446,7 @@ static void published_error_reaches_every_consumer(struct kunit *test)
 {
 	struct test_block *early = new_block(test, 0, 0);
 	struct test_block *late = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct device dev = {};
 
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &early->crb), 0);
@@ -464,7 +464,7 @@ static void published_error_reaches_every_consumer(struct kunit *test)
 
 static void publish_refuses_reserved_and_out_of_range_statuses(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	int i;
 
 	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 1), -EINVAL);
@@ -480,7 +480,7 @@ static void publish_refuses_reserved_and_out_of_range_statuses(struct kunit *tes
 
 static void second_publish_returns_ealready_and_keeps_the_first(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EIO), 0);
 	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), -EALREADY);
@@ -499,7 +499,7 @@ static int publish_from_kthread_fn(void *data)
 static void publish_by_another_task_returns_eperm(struct kunit *test)
 {
 	struct publisher *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	p->c = A;
@@ -518,7 +518,7 @@ static void publish_by_another_task_returns_eperm(struct kunit *test)
 static void publish_rejects_a_missing_or_forged_gate(struct kunit *test)
 {
 	struct conduit_gate forged = { .conduit = A };
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_EQ(test, conduit_publish(NULL, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, conduit_publish(&forged, 0), -EINVAL);
@@ -530,7 +530,7 @@ static void publish_rejects_a_missing_or_forged_gate(struct kunit *test)
 
 static void publish_after_the_deadline_returns_ealready(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	conduit_expire(A);
 	KUNIT_EXPECT_EQ(test, status_of(A), -ENOLINK);
@@ -542,7 +542,7 @@ static void publish_after_the_deadline_returns_ealready(struct kunit *test)
 
 static void every_offender_is_named(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
 	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(U, NULL)), -ENODEV);
@@ -595,7 +595,7 @@ static void register_rejects_a_missing_block_or_callback(struct kunit *test)
 static void registering_a_queued_block_again_returns_eexist(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), -EEXIST);
@@ -649,7 +649,7 @@ static void timed_wait_returns_the_status_published_in_time(struct kunit *test)
 
 static void sleeping_waiter_is_woken_by_publish(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w;
 
 	w = start_waiter(test, A, WAIT_PLAIN, NULL);
@@ -663,8 +663,8 @@ static void sleeping_waiter_is_woken_by_publish(struct kunit *test)
 
 static void publish_of_one_conduit_does_not_release_waiters_of_another(struct kunit *test)
 {
-	struct conduit_gate *ga = claim(test, A);
-	struct conduit_gate *gb = claim(test, B);
+	struct conduit_gate *ga = claim_or_fail(test, A);
+	struct conduit_gate *gb = claim_or_fail(test, B);
 	struct waiter *w;
 
 	w = start_waiter(test, B, WAIT_PLAIN, NULL);
@@ -681,7 +681,7 @@ static void publish_of_one_conduit_does_not_release_waiters_of_another(struct ku
 
 static void one_publish_wakes_every_waiter(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w[NR_WAITERS];
 	atomic_t woken = ATOMIC_INIT(0);
 	int i;
@@ -702,7 +702,7 @@ static void one_publish_wakes_every_waiter(struct kunit *test)
 
 static void killable_wait_ends_with_erestartsys_on_sigkill(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w;
 
 	w = start_waiter(test, A, WAIT_KILLABLE, NULL);
@@ -716,7 +716,7 @@ static void killable_wait_ends_with_erestartsys_on_sigkill(struct kunit *test)
 
 static void killable_wait_returns_the_published_status(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w;
 
 	w = start_waiter(test, A, WAIT_KILLABLE, NULL);
@@ -728,7 +728,7 @@ static void killable_wait_returns_the_published_status(struct kunit *test)
 
 static void huge_timeout_waits_like_no_timeout(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w;
 
 	w = start_waiter(test, A, WAIT_TIMEOUT, NULL);
@@ -743,7 +743,7 @@ static void huge_timeout_waits_like_no_timeout(struct kunit *test)
 
 static void wait_by_the_gate_holder_returns_edeadlk(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_EXPECT_EQ(test, wait_on(A), -EDEADLK);
 	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT, HZ,
@@ -843,7 +843,7 @@ static void publisher_in_a_workqueue_is_not_misreported(struct kunit *test)
 static void registration_on_a_final_conduit_runs_at_once(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EACCES), 0);
 	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
@@ -884,7 +884,7 @@ static void callbacks_run_highest_priority_first(struct kunit *test)
 {
 	static const int prio[] = { 0, 10, -5, 3, 100 };
 	static const int want[] = { 4, 1, 3, 0, 2 };
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	int log[MAX_LOG], len = 0, i;
 
 	for (i = 0; i < ARRAY_SIZE(prio); i++) {
@@ -902,8 +902,8 @@ static void callbacks_run_highest_priority_first(struct kunit *test)
 
 static void callbacks_of_equal_priority_run_in_registration_order(struct kunit *test)
 {
-	struct conduit_gate *ga = claim(test, A);
-	struct conduit_gate *gb = claim(test, B);
+	struct conduit_gate *ga = claim_or_fail(test, A);
+	struct conduit_gate *gb = claim_or_fail(test, B);
 	int log[MAX_LOG], len = 0, i;
 
 	for (i = 0; i < 6; i++) {
@@ -929,7 +929,7 @@ static void callbacks_of_equal_priority_run_in_registration_order(struct kunit *
 static void callback_runs_exactly_once(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
@@ -947,7 +947,7 @@ static void sleep_in_callback(struct test_block *tb)
 static void callback_may_sleep_and_sees_the_conduit_final(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	tb->action = sleep_in_callback;
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
@@ -969,8 +969,8 @@ static void callback_may_register_another_callback(struct kunit *test)
 	struct test_block *same = new_block(test, 0, 0);
 	struct test_block *other = new_block(test, 0, 1);
 	struct test_block *outer2 = new_block(test, 0, 0);
-	struct conduit_gate *ga = claim(test, A);
-	struct conduit_gate *gb = claim(test, B);
+	struct conduit_gate *ga = claim_or_fail(test, A);
+	struct conduit_gate *gb = claim_or_fail(test, B);
 
 	outer->action = register_from_callback;
 	outer->arg = same;
@@ -999,11 +999,11 @@ static void callback_may_publish_another_conduit(struct kunit *test)
 {
 	struct test_block *link = new_block(test, 0, 0);
 	struct test_block *end = new_block(test, 0, 0);
-	struct conduit_gate *ga = claim(test, A);
+	struct conduit_gate *ga = claim_or_fail(test, A);
 
 	link->action = publish_from_callback;
 	/* The callback runs in this task, which holds B's gate too. */
-	link->arg = claim(test, B);
+	link->arg = claim_or_fail(test, B);
 	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &end->crb), 0);
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &link->crb), 0);
 	KUNIT_ASSERT_EQ(test, conduit_publish(ga, -ENODEV), 0);
@@ -1024,7 +1024,7 @@ static void wait_for_waiter(struct test_block *tb)
 static void waiters_are_woken_before_callbacks_run(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct waiter *w;
 
 	w = start_waiter(test, A, WAIT_PLAIN, NULL);
@@ -1050,7 +1050,7 @@ static DEFINE_CONDUIT_READY_BLOCK(static_block, static_block_ready, 3);
 
 static void static_initialiser_makes_a_usable_block(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	static_block_calls = 0;
 	KUNIT_EXPECT_EQ(test, static_block.priority, 3);
@@ -1065,7 +1065,7 @@ static void static_initialiser_makes_a_usable_block(struct kunit *test)
 static void unregistered_block_is_not_called(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
@@ -1076,7 +1076,7 @@ static void unregistered_block_is_not_called(struct kunit *test)
 static void unregister_after_the_callback_ran_returns_zero(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
@@ -1178,7 +1178,7 @@ static void callback_unregistering_its_own_block_returns_edeadlk(struct kunit *t
 {
 	struct test_block *tb = new_block(test, 0, 0);
 	struct test_block *replayed = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	tb->action = unregister_self;
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
@@ -1243,7 +1243,7 @@ static void callback_unregistering_a_block_running_elsewhere_waits(struct kunit 
 						    "conduit-release")));
 	tb->action = unregister_other;
 	tb->arg = r;
-	gate = claim(test, A);
+	gate = claim_or_fail(test, A);
 	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
 	KUNIT_EXPECT_EQ(test, tb->ret, 0);
@@ -1294,7 +1294,7 @@ static int racer_fn(void *data)
 
 static void register_and_unregister_race_publish_safely(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct racer *r[NR_RACERS];
 	int i, j;
 
@@ -1375,7 +1375,7 @@ static void deadline_fails_an_unclaimed_conduit(struct kunit *test)
 
 static void deadline_leaves_final_conduits_alone(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
 	conduit_expire(A);
@@ -1459,7 +1459,7 @@ static struct platform_device *deferred_device(struct kunit *test,
 
 static void ready_or_defer_follows_the_conduit(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, B);
+	struct conduit_gate *gate = claim_or_fail(test, B);
 	struct device dev = {};
 
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(U, &dev), 0);
@@ -1472,7 +1472,7 @@ static void ready_or_defer_follows_the_conduit(struct kunit *test)
 
 static void publish_probes_a_deferred_device_again_at_once(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct platform_device *pdev = deferred_device(test, A);
 
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
@@ -1488,7 +1488,7 @@ static void publish_probes_a_deferred_device_again_at_once(struct kunit *test)
 
 static void failed_publish_ends_the_deferral_with_the_error(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct platform_device *pdev = deferred_device(test, A);
 
 	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EHOSTDOWN), 0);
@@ -1500,7 +1500,7 @@ static void failed_publish_ends_the_deferral_with_the_error(struct kunit *test)
 
 static void deferred_device_is_recorded_once(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct platform_device *pdev = deferred_device(test, A);
 
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, &pdev->dev), -EPROBE_DEFER);
@@ -1524,7 +1524,7 @@ static void deadline_probes_deferred_devices_again(struct kunit *test)
 
 static void removed_device_is_not_probed_again(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct platform_device *pdev;
 
 	memset(&plog, 0, sizeof(plog));
@@ -1555,7 +1555,7 @@ static void removed_device_is_not_probed_again(struct kunit *test)
  */
 static void init_task_waits_for_a_gatekeeper_probed_again(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, B);
+	struct conduit_gate *gate = claim_or_fail(test, B);
 	struct platform_device *pdev = deferred_device(test, B);
 
 	plog.gates = A;
@@ -1571,7 +1571,7 @@ static void init_task_waits_for_a_gatekeeper_probed_again(struct kunit *test)
 
 static void init_task_wait_ends_when_a_reprobe_leaves_it_unclaimed(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, B);
+	struct conduit_gate *gate = claim_or_fail(test, B);
 
 	deferred_device(test, B);
 	be_the_init_task(test);
@@ -1645,7 +1645,7 @@ static void debugfs_counts_callbacks_waiters_and_devices(struct kunit *test)
 	struct test_block *tb2 = new_block(test, 0, 2);
 	struct platform_device *pdev =
 		platform_device_register_simple("conduit-kunit-x", -1, NULL, 0);
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct debugfs_line l;
 	struct waiter *w;
 
@@ -1678,7 +1678,7 @@ static void debugfs_counts_callbacks_waiters_and_devices(struct kunit *test)
 
 static void debugfs_shows_the_published_status_and_time(struct kunit *test)
 {
-	struct conduit_gate *gate = claim(test, A);
+	struct conduit_gate *gate = claim_or_fail(test, A);
 	struct debugfs_line l;
 	u64 before, after;
 
@@ -1726,7 +1726,7 @@ static void gate_holder_flushing_a_waiting_worker_is_reported(struct kunit *test
 		kunit_skip(test, "lockdep is already off");
 	KUNIT_ASSERT_NOT_NULL(test, fw);
 	INIT_WORK(&fw->work, flushed_waiter_fn);
-	gate = claim(test, A);
+	gate = claim_or_fail(test, A);
 
 	debug_locks_silent = 1;
 	queue_work(system_dfl_wq, &fw->work);
