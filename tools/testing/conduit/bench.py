@@ -591,7 +591,7 @@ def figures(build):
                 ratio = v / base
             target = op in ("conduit_status", "wait_for_conduit")
             add(f"fastpath.{tag}.{op}.ratio", f"fast path {where}: {op} / plain load", ratio, "x",
-                "<= 1.2x" if target else "", (ratio <= 1.2 if ratio is not None else False)
+                "<= 1.05x" if target else "", (ratio <= 1.05 if ratio is not None else False)
                 if target and where == "UML" else None, note if target else "")
 
     if not a.get("disasm"):
