@@ -162,7 +162,7 @@ static int conduit_bench_fastpath(const char *where)
 
 	if (conduit_status(BENCH_ID)) {
 		pr_info("fastpath %s skipped: conduit %s status %d\n", where,
-			conduit_names[BENCH_ID], conduit_status(BENCH_ID));
+			conduits[BENCH_ID].name, conduit_status(BENCH_ID));
 		return -EAGAIN;
 	}
 	complete_all(&bench_done);
@@ -318,6 +318,16 @@ static void bench_noop(struct conduit_ready_block *crb, int status)
 {
 }
 
+/* The suite's own conduit, gated: pending until the bench publishes it. */
+static struct conduit bench_conduit;
+
+static struct conduit_gate *bench_fresh_conduit(void)
+{
+	conduit_reset(&bench_conduit);
+	conduit_init(&bench_conduit, "bench", true);
+	return conduit_claim_one(&bench_conduit, NULL);
+}
+
 /* Publish a test conduit with N empty callbacks queued on it. */
 static void conduit_bench_publish_test(struct kunit *test)
 {
@@ -333,19 +343,19 @@ static void conduit_bench_publish_test(struct kunit *test)
 		int reps = bench_publish_reps(sizes[i]);
 
 		for (rep = 0; rep < reps; rep++) {
-			conduit_test_reset();
+			struct conduit_gate *gate = bench_fresh_conduit();
+
+			KUNIT_ASSERT_FALSE(test, IS_ERR(gate));
 			memset(blocks, 0, sizes[i] * sizeof(*blocks));
-			KUNIT_ASSERT_EQ(test, conduit_claim(CONDUIT_TEST_A), 0);
 			for (j = 0; j < sizes[i]; j++) {
 				blocks[j].ready = bench_noop;
-				KUNIT_ASSERT_EQ(test,
-						conduit_ready_register(CONDUIT_TEST_A,
-								       &blocks[j]),
+				KUNIT_EXPECT_EQ(test,
+						conduit_register_one(&bench_conduit,
+								     &blocks[j]),
 						0);
 			}
 			t0 = ktime_get_ns();
-			KUNIT_ASSERT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0),
-					0);
+			KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
 			t[rep] = ktime_get_ns() - t0;
 			for (j = 0; j < sizes[i]; j++)
 				KUNIT_ASSERT_EQ(test, blocks[j].state,
@@ -355,7 +365,7 @@ static void conduit_bench_publish_test(struct kunit *test)
 		pr_info("publish callbacks=%u ns=%llu (mean of %d runs, outliers left out)\n",
 			sizes[i], bench_mean(t, reps), reps);
 	}
-	conduit_test_reset();
+	conduit_reset(&bench_conduit);
 	kvfree(blocks);
 }
 
@@ -381,7 +391,7 @@ static int bench_waiter_fn(void *arg)
 	if (bw->go)
 		wait_for_completion(bw->go);
 	else
-		w->status = wait_for_conduit(CONDUIT_TEST_A);
+		w->status = conduit_wait_one(&bench_conduit, 0, 0, NULL);
 	bw->woken_ns[w->index] = ktime_get_ns();
 	if (atomic_dec_and_test(&bw->left))
 		complete(&bw->all_done);
@@ -399,6 +409,7 @@ static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns,
 {
 	struct bench_waiters bw = { .left = ATOMIC_INIT(0), .go = go };
 	struct task_struct **tasks;
+	struct conduit_gate *gate;
 	struct bench_waiter *w;
 	unsigned int i, n, asleep;
 	unsigned long deadline;
@@ -409,13 +420,14 @@ static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns,
 	tasks = kvcalloc(m, sizeof(*tasks), GFP_KERNEL);
 	w = kvcalloc(m, sizeof(*w), GFP_KERNEL);
 	bw.woken_ns = kvcalloc(m, sizeof(*bw.woken_ns), GFP_KERNEL);
-	conduit_test_reset();
-	if (!tasks || !w || !bw.woken_ns) {
-		KUNIT_FAIL(test, "out of memory for %u waiters", m);
+	gate = bench_fresh_conduit();
+	if (IS_ERR(gate)) {
+		KUNIT_FAIL(test, "cannot claim the bench conduit");
 		goto out;
 	}
-	if (conduit_claim(CONDUIT_TEST_A)) {
-		KUNIT_FAIL(test, "cannot claim the test conduit");
+	if (!tasks || !w || !bw.woken_ns) {
+		KUNIT_FAIL(test, "out of memory for %u waiters", m);
+		conduit_publish(gate, 0);
 		goto out;
 	}
 
@@ -444,7 +456,7 @@ static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns,
 			asleep += READ_ONCE(tasks[i]->__state) ==
 				  TASK_UNINTERRUPTIBLE;
 	} while ((asleep < n || (!go &&
-		  atomic_read(&conduits[CONDUIT_TEST_A].nr_waiters) < n)) &&
+		  atomic_read(&bench_conduit.nr_waiters) < n)) &&
 		 time_before(jiffies, deadline));
 	KUNIT_EXPECT_EQ(test, asleep, m);
 
@@ -452,8 +464,10 @@ static u64 bench_wake_once(struct kunit *test, unsigned int m, u64 *pub_ns,
 	if (go)
 		complete_all(go);
 	else
-		KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_TEST_A, 0), 0);
+		KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
 	*pub_ns = ktime_get_ns() - t0;
+	if (go)
+		conduit_publish(gate, 0);
 	if (n && !wait_for_completion_timeout(&bw.all_done, BENCH_TIMEOUT)) {
 		/* Leak rather than free what a stuck waiter may touch. */
 		KUNIT_FAIL(test, "%d of %u waiters never woke",
@@ -469,7 +483,7 @@ out:
 	kvfree(bw.woken_ns);
 	kvfree(w);
 	kvfree(tasks);
-	conduit_test_reset();
+	conduit_reset(&bench_conduit);
 	return last;
 }
 

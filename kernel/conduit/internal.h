@@ -9,51 +9,94 @@
 #include <linux/atomic.h>
 #include <linux/conduit.h>
 #include <linux/list.h>
+#include <linux/lockdep_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
 /* Registration states of a struct conduit_ready_block. */
 enum {
 	CONDUIT_CRB_IDLE,	/* not registered (zero: a fresh block) */
-	CONDUIT_CRB_QUEUED,	/* on conduit_blocks, waiting for a publish */
+	CONDUIT_CRB_QUEUED,	/* on its conduit's list, waiting for a publish */
 	CONDUIT_CRB_RUNNING,	/* its callback is running */
 	CONDUIT_CRB_DONE,	/* its callback has returned */
 };
 
-/* Misuse warnings, each printed once: bit numbers in conduit_warned. */
-enum {
-	CONDUIT_WARN_LATE_CLAIM,
-	CONDUIT_WARN_REPUBLISH,
-	CONDUIT_WARN_UNCLAIMED,
-	CONDUIT_WARN_DEADLOCK,
+/* What the gatekeeper holds: a pointer to it proves the claim. */
+struct conduit_gate {
+	struct conduit *conduit;
 };
 
 /**
- * struct conduit - per-conduit bookkeeping besides its status word
- * @claimant: return address of the successful conduit_claim(), or NULL
- * @nr_waiters: number of tasks sleeping in wait_for_conduit() and variants
- * @published_ns: boot-clock time of the publish, in nanoseconds; recorded
- *	for the debugfs file, so only with CONFIG_DEBUG_FS
+ * struct conduit - one firmware conduit
+ * @name: shown in warnings, trace events and debugfs
+ * @word: its status word: in __conduit_words[] for the conduits of enum
+ *	conduit_id, @test_word for the KUnit suite's own
+ * @gated: its gatekeeper is built in, so it starts pending
+ * @gate: handed to the claimant
+ * @owner: the task that claimed it and alone may publish it, or NULL
+ * @claimant: return address of the claim, or NULL
+ * @held: @owner holds @gate_map for lockdep
+ * @blocks: queued callback blocks, by priority
+ * @devices: devices whose probe deferred on it (struct conduit_dev)
+ * @nr_devices: length of @devices
+ * @nr_waiters: tasks sleeping in wait_for_conduit() and variants
+ * @published_ns: boot-clock time of the publish; only with CONFIG_DEBUG_FS
+ * @gate_map: lockdep: held by @owner from the claim to the publish, taken
+ *	by waiters as flush_work() takes a work's map
+ * @cb_map: lockdep: held while a callback runs, taken by an unregister that
+ *	waits for it
+ * @test_word: the word of a conduit the KUnit suite made
  */
 struct conduit {
+	const char *name;
+	int *word;
+	bool gated;
+	struct conduit_gate gate;
+	struct task_struct *owner;
 	const void *claimant;
+	bool held;
+	struct list_head blocks;
+	struct list_head devices;
+	unsigned int nr_devices;
 	atomic_t nr_waiters;
 	u64 published_ns;
+	struct lockdep_map gate_map;
+	struct lockdep_map cb_map;
+	int test_word;
 };
 
 extern struct conduit conduits[CONDUIT_NR];
-extern const char * const conduit_names[CONDUIT_NR];
-extern struct list_head conduit_blocks;
 extern struct mutex conduit_lock;
 
 #if IS_ENABLED(CONFIG_KUNIT)
-extern unsigned long conduit_warned;
-extern unsigned int conduit_nr_warnings;
-bool conduit_wait_blocks_boot(void);
-void conduit_expire(enum conduit_id id);
-void conduit_test_reset(void);
+#include <linux/workqueue_types.h>
+
 struct seq_file;
-int conduit_debugfs_show(struct seq_file *m, void *unused);
+
+extern unsigned int conduit_nr_misuse;
+extern unsigned int conduit_nr_warnings;
+extern struct work_struct conduit_reprobe_work;
+
+void __conduit_init(struct conduit *c, const char *name, bool gated,
+		    struct lock_class_key *gate_key,
+		    struct lock_class_key *cb_key);
+/* Each call site is its own lockdep class, as with mutex_init(). */
+#define conduit_init(c, name, gated)					\
+	do {								\
+		static struct lock_class_key __gate_key, __cb_key;	\
+									\
+		__conduit_init(c, name, gated, &__gate_key, &__cb_key);	\
+	} while (0)
+void conduit_reset(struct conduit *c);
+struct conduit_gate *conduit_claim_one(struct conduit *c, const void *caller);
+int conduit_wait_one(struct conduit *c, unsigned int flags,
+		     unsigned long timeout, const void *caller);
+int conduit_register_one(struct conduit *c, struct conduit_ready_block *crb);
+int conduit_defer_one(struct conduit *c, struct device *dev);
+void conduit_expire(struct conduit *c);
+bool conduit_task_runs_initcalls(void);
+void conduit_test_reset(void);
+int conduit_debugfs_show_one(struct seq_file *m, struct conduit *c);
 #endif
 
 #endif /* _KERNEL_CONDUIT_INTERNAL_H */

@@ -5,8 +5,10 @@
  * Booted with conduit_early_consumer.enable=1, it waits for the host SMC
  * conduit from an early initcall, in the init task, long before pKVM can
  * publish it from finalize_pkvm(). Waiting there could only hang the boot,
- * so the core must return -EDEADLK at once. The boot harness checks the
- * line printed here and that the boot reaches userspace.
+ * so the core must return -EDEADLK at once. Before that it reports what
+ * conduit_status() says of the FF-A conduit: with FF-A built in it must
+ * be pending (-EAGAIN), whatever the link order. The boot harness checks
+ * the lines printed here and that the boot reaches userspace.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -28,6 +30,8 @@ static const char *__init errno_name(int err)
 		return "0";
 	case -EDEADLK:
 		return "-EDEADLK";
+	case -EAGAIN:
+		return "-EAGAIN";
 	case -ETIMEDOUT:
 		return "-ETIMEDOUT";
 	case -ENODEV:
@@ -47,6 +51,9 @@ static int __init conduit_early_consumer(void)
 
 	if (!enable)
 		return 0;
+
+	ret = conduit_status(CONDUIT_FFA);
+	pr_info("conduit_status(ffa) = %d (%s)\n", ret, errno_name(ret));
 
 	ret = wait_for_conduit(CONDUIT_HOST_SMC);
 	pr_info("wait_for_conduit(host-smc) = %d (%s)\n", ret, errno_name(ret));

@@ -11,62 +11,62 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(conduit_claim,
-	    TP_PROTO(int id, int ret, const void *caller),
-	    TP_ARGS(id, ret, caller),
-	    TP_STRUCT__entry(__field(int, id)
+	    TP_PROTO(const char *name, int ret, const void *caller),
+	    TP_ARGS(name, ret, caller),
+	    TP_STRUCT__entry(__string(name, name)
 			     __field(int, ret)
 			     __field(const void *, caller)),
-	    TP_fast_assign(__entry->id = id;
+	    TP_fast_assign(__assign_str(name);
 			   __entry->ret = ret;
 			   __entry->caller = caller;),
-	    TP_printk("id=%d ret=%d caller=%pS",
-		      __entry->id, __entry->ret, __entry->caller)
+	    TP_printk("conduit=%s ret=%d caller=%pS",
+		      __get_str(name), __entry->ret, __entry->caller)
 );
 
 TRACE_EVENT(conduit_publish,
-	    TP_PROTO(int id, int status, int ret),
-	    TP_ARGS(id, status, ret),
-	    TP_STRUCT__entry(__field(int, id)
+	    TP_PROTO(const char *name, int status, int ret),
+	    TP_ARGS(name, status, ret),
+	    TP_STRUCT__entry(__string(name, name)
 			     __field(int, status)
 			     __field(int, ret)),
-	    TP_fast_assign(__entry->id = id;
+	    TP_fast_assign(__assign_str(name);
 			   __entry->status = status;
 			   __entry->ret = ret;),
-	    TP_printk("id=%d status=%d ret=%d",
-		      __entry->id, __entry->status, __entry->ret)
+	    TP_printk("conduit=%s status=%d ret=%d",
+		      __get_str(name), __entry->status, __entry->ret)
 );
 
 TRACE_EVENT(conduit_wait_begin,
-	    TP_PROTO(int id),
-	    TP_ARGS(id),
-	    TP_STRUCT__entry(__field(int, id)),
-	    TP_fast_assign(__entry->id = id;),
-	    TP_printk("id=%d", __entry->id)
+	    TP_PROTO(const char *name),
+	    TP_ARGS(name),
+	    TP_STRUCT__entry(__string(name, name)),
+	    TP_fast_assign(__assign_str(name);),
+	    TP_printk("conduit=%s", __get_str(name))
 );
 
 TRACE_EVENT(conduit_wait_end,
-	    TP_PROTO(int id, int ret),
-	    TP_ARGS(id, ret),
-	    TP_STRUCT__entry(__field(int, id)
+	    TP_PROTO(const char *name, int ret),
+	    TP_ARGS(name, ret),
+	    TP_STRUCT__entry(__string(name, name)
 			     __field(int, ret)),
-	    TP_fast_assign(__entry->id = id;
+	    TP_fast_assign(__assign_str(name);
 			   __entry->ret = ret;),
-	    TP_printk("id=%d ret=%d", __entry->id, __entry->ret)
+	    TP_printk("conduit=%s ret=%d", __get_str(name), __entry->ret)
 );
 
 TRACE_EVENT(conduit_callback,
-	    TP_PROTO(int id, void *fn, int status, bool replay),
-	    TP_ARGS(id, fn, status, replay),
-	    TP_STRUCT__entry(__field(int, id)
+	    TP_PROTO(const char *name, void *fn, int status, bool replay),
+	    TP_ARGS(name, fn, status, replay),
+	    TP_STRUCT__entry(__string(name, name)
 			     __field(void *, fn)
 			     __field(int, status)
 			     __field(bool, replay)),
-	    TP_fast_assign(__entry->id = id;
+	    TP_fast_assign(__assign_str(name);
 			   __entry->fn = fn;
 			   __entry->status = status;
 			   __entry->replay = replay;),
-	    TP_printk("id=%d fn=%ps status=%d replay=%d",
-		      __entry->id, __entry->fn, __entry->status,
+	    TP_printk("conduit=%s fn=%ps status=%d replay=%d",
+		      __get_str(name), __entry->fn, __entry->status,
 		      __entry->replay)
 );
 

@@ -10,11 +10,11 @@
 /// move the wait before the critical section, or register a
 /// conduit_ready_block and do the work from its callback.
 ///
-/// Only waits that are lexically inside the critical section of the same
-/// function are found; the lock and unlock are paired by family.
+/// Limits: only waits that are lexically inside the critical section of
+/// the same function are found; the lock and unlock are paired by family,
+/// and a guard() is taken to last to the end of its block.
 ///
 // Confidence: High
-// Copyright: (C) 2025 The firmware conduit authors.
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 

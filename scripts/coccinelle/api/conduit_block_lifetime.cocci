@@ -13,11 +13,12 @@
 ///  - a module_init() function that fails after the registration succeeded
 ///    must unregister the block on that error path for the same reason.
 ///
-/// Blocks are matched by the name of the variable or structure member, so a
-/// block unregistered through a differently named member is reported.
+/// Limits: blocks are matched by the name of the variable or structure
+/// member, so a block unregistered through a differently named member is
+/// reported, and a block passed around as a plain pointer is not tracked;
+/// the module-exit check follows one call from module_exit().
 ///
 // Confidence: High for stack blocks, Moderate for the module paths
-// Copyright: (C) 2025 The firmware conduit authors.
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 

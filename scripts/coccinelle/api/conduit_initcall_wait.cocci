@@ -14,11 +14,11 @@
 /// callback, return conduit_ready_or_defer() from a probe routine, or move
 /// the caller to late_initcall() or later.
 ///
-/// Only a wait in the initcall function itself is found, not one in a
-/// function it calls.
+/// Limits: only a wait in the initcall function itself is found, not one
+/// in a function it calls; module_init() waits are reported even in code
+/// that can only be built as a module, where the wait would be fine.
 ///
 // Confidence: High
-// Copyright: (C) 2025 The firmware conduit authors.
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 

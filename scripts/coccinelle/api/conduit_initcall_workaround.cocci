@@ -15,16 +15,32 @@
 /// (efi.*_variable*, efivar_*_variable*()), or a function of the same file
 /// that does.
 ///
+/// The LSM framework's form of the same move is reported too: an LSM whose
+/// struct lsm_info (DEFINE_LSM()) puts its initcall in a *_sync slot, such
+/// as IMA's .initcall_late_sync = init_ima under CONFIG_IMA_INIT_LATE_SYNC,
+/// which waits for a TPM whose probe is deferred (a TPM behind FF-A under
+/// pKVM). Once FF-A is ordered by the conduit, FF-A's partitions have
+/// probed before late_initcall and the natural slot is enough. Any *_sync
+/// slot is reported, whatever the LSM waits for: the framework has no
+/// other reason for it.
+///
 /// Patch mode undoes the level move: rootfs_initcall() and the *_sync
 /// levels up to device_initcall_sync become device_initcall(), or
 /// module_init() in a file with module_exit() (the same level when built
 /// in); late_initcall_sync() becomes late_initcall(). This only preserves
 /// behaviour when the consumer is ordered by the conduit API, so in a file
 /// that does not use the API yet the patch also adds a FIXME comment asking
-/// for conduit_ready_register(): review every hunk.
+/// for conduit_ready_register(): review every hunk. LSM slots are reported
+/// (report, org, context) but not patched.
+///
+/// Limits: a consumer is found through one call level inside the file. An
+/// LSM's fields are read from the file's text (a DEFINE_LSM() block does
+/// not parse without the macro, and spatch keeps one branch of an #ifdef in
+/// an initialiser), in files that call security_add_hooks(), and the
+/// report is put on the function the slot names, which must be defined in
+/// the same file.
 ///
 // Confidence: Moderate
-// Copyright: (C) 2025 The firmware conduit authors.
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 
@@ -317,3 +333,113 @@ position bad.p;
 @@
 
 * level(fn@p);
+
+// --- LSM initcall slots ------------------------------------------------------
+//
+// An LSM's initcalls are fields of its struct lsm_info: .initcall_late_sync
+// runs it at late_initcall_sync. The DEFINE_LSM() block does not parse
+// without the macro's definition, and spatch keeps only one branch of an
+// #ifdef inside an initialiser, so the fields are read from the file's text
+// and the report is put on the function's definition.
+
+@lsm_gate@
+@@
+
+security_add_hooks(...)
+
+@initialize:python@
+@@
+
+import re
+
+lsm_cache = {}
+
+def lsm_sync_fields(path):
+    """{function: (lsm, field, config)} for *_sync fields of lsm_info."""
+    if path in lsm_cache:
+        return lsm_cache[path]
+    out = {}
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        text = ""
+    head = re.compile(r"(?:DEFINE_(?:EARLY_)?LSM\s*\(\s*(\w+)\s*\)"
+                      r"|struct\s+lsm_info\s+(\w+)[^=;{]*)\s*=\s*\{")
+    for m in head.finditer(text):
+        lsm = re.sub(r"^__(early_)?lsm_", "", m.group(1) or m.group(2))
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        conds = []
+        for line in text[m.end():i].splitlines():
+            d = re.match(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)", line)
+            if d:
+                if d.group(1).startswith("if"):
+                    conds.append(d.group(2))
+                elif d.group(1) == "endif" and conds:
+                    conds.pop()
+                continue
+            f = re.match(r"\s*\.(initcall_\w+_sync)\s*=\s*&?(\w+)", line)
+            if f:
+                cfg = [c for c in (re.findall(r"CONFIG_\w+", " ".join(conds)))]
+                out.setdefault(f.group(2), (lsm, f.group(1),
+                                            cfg[-1] if cfg else ""))
+    lsm_cache[path] = out
+    return out
+
+@lsm_fn depends on lsm_gate@
+identifier fn;
+position p;
+@@
+
+fn@p(...) { ... }
+
+@script:python lsm_sync depends on lsm_gate@
+fn << lsm_fn.fn;
+p << lsm_fn.p;
+fnl;
+what;
+@@
+
+b = lsm_sync_fields(p[0].file).get(fn)
+if b:
+    lsm, field, cfg = b
+    coccinelle.fnl = cocci.make_ident(fn)
+    coccinelle.what = "LSM %s: .%s = %s%s moves its initcall to %s" % (
+        lsm, field, fn, " (%s)" % cfg if cfg else "",
+        re.sub(r"^initcall_(\w+)_sync$", r"\1_initcall_sync", field))
+else:
+    # not an LSM *_sync initcall: bind a name no function has
+    coccinelle.fnl = cocci.make_ident("__conduit_lsm_none")
+    coccinelle.what = ""
+
+@lsm_bad depends on lsm_gate && !patch@
+identifier lsm_sync.fnl;
+position lsm_fn.p;
+position q;
+@@
+
+fnl@p@q(...) { ... }
+
+@script:python depends on lsm_gate && org@
+p << lsm_bad.q;
+what << lsm_sync.what;
+@@
+
+cocci.print_main("conduit_initcall_workaround: " + what, p)
+
+@script:python depends on lsm_gate && report@
+p << lsm_bad.q;
+what << lsm_sync.what;
+@@
+
+coccilib.report.print_report(p[0], "WARNING: conduit_initcall_workaround: %s to wait for a deferred device; once FF-A is ordered by the conduit its partitions (a TPM behind FF-A) have probed before late_initcall: keep the natural slot, and order direct firmware use with conduit_ready_register()" % what)
+
+@lsm_ctx depends on lsm_gate && context@
+identifier lsm_sync.fnl;
+position lsm_bad.q;
+@@
+
+* fnl@q(...) { ... }

@@ -10,8 +10,10 @@
 /// the callback. Check the value, or cast it to (void) where ignoring it is
 /// deliberate.
 ///
+/// Limits: a stored value counts as checked once it is read, whatever the
+/// read does with it; a value returned to the caller is left to the caller.
+///
 // Confidence: High
-// Copyright: (C) 2025 The firmware conduit authors.
 // URL: https://coccinelle.gitlabpages.inria.fr/website
 // Options: --no-includes --include-headers
 

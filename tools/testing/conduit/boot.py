@@ -31,7 +31,7 @@ KERNEL_TREES = {"patched": "linux", "stock": "stock"}
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
           "load_uefi_certs", "init_ima", "security_initcall_late",
-          "deferred_probe_initcall"]
+          "deferred_probe_initcall", "conduit_reprobe_barrier"]
 
 # Console lines that make a boot fail, whatever the scenario.
 FATAL = [
@@ -108,6 +108,10 @@ def parse_log(text):
         e = ECHO.search(body)
         if e:
             res["echo"] = e.group(1)
+        if body.startswith("entering initcall level: late"):
+            res["late_level_at"] = ts
+            res["events"].append((ts, "initcalls", "late level begins"))
+            continue
         c = CALLING.search(body)
         if c and c.group(1) in ACTORS:
             res["initcalls"].setdefault(c.group(1), {})["start"] = ts
@@ -145,9 +149,17 @@ def not_started(kernel, name, base, why):
     return res
 
 
+# The publishers report their outcome with pr_debug(); turn those lines on
+# in the patched kernel (CONFIG_DYNAMIC_DEBUG in qemu-arm64-patched.config).
+PATCHED_DYNDBG = ('dyndbg="file arch/arm64/kvm/pkvm.c +p; '
+                  'file drivers/firmware/arm_ffa/driver.c +p"')
+
+
 def run(kernel, name, build, timeout=None):
     """Boot one scenario; a scenario that cannot start fails as itself."""
-    scen = sc.SCENARIOS[name]
+    scen = dict(sc.SCENARIOS[name])
+    if kernel == "patched":
+        scen["append"] = (scen.get("append", "") + " " + PATCHED_DYNDBG).strip()
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")

@@ -9,8 +9,18 @@
       case in FILE: "PASS <name>" or "FAIL <name> <reason>".
 
   cocci_run.py check --repo DIR --tree KTREE --results FILE [--jobs N]
+                     [--expected FILE | --pending FILE]
       Run every rule in report mode over the tree's kernel/,
       drivers/firmware/, security/integrity/ and arch/arm64/kvm/.
+      Without --expected: 0 reports outside test-only files is a PASS; a
+      report whose key is in the --pending file is listed but allowed, and
+      a pending key that is no longer reported is a FAIL (drop it).
+      With --expected: the reports must be exactly the keys in FILE; one
+      PASS/FAIL line per expected key and one FAIL per unexpected report.
+
+A report's key is "<file>: <rule>: <message up to its first ';'>", which
+holds no line number: the first clause of every rule's message names the
+function and the form found.
 """
 
 import argparse
@@ -215,6 +225,22 @@ def test(args):
     return 1 if fails else 0
 
 
+def report_key(line):
+    """Stable key of a report line: file, rule, first clause of the message."""
+    m = re.match(r"^(\S+?):\d+:\d+-\d+: (?:\w+: )?(conduit_\w+): (.*)$", line)
+    if not m:
+        return line
+    return f"{m.group(1)}: {m.group(2)}: {m.group(3).split(';', 1)[0].strip()}"
+
+
+def read_keys(path):
+    """Keys listed in an expected/pending file, one a line; '#' lines are
+    comments."""
+    with open(path) as f:
+        return [ln.strip() for ln in f
+                if ln.strip() and not ln.lstrip().startswith("#")]
+
+
 def testonly_files(repo):
     """Files added by `upstream: no` commits in SERIES (test-only code)."""
     files, block, in_files = set(), {}, False
@@ -276,18 +302,48 @@ def check(args):
         print(f"(test-only, upstream: no) {line}")
     for e in errors:
         print(f"error: {e}", file=sys.stderr)
-    print(f"coccicheck: {len(reports)} report(s) over {', '.join(CHECK_DIRS)} "
+    name = args.name
+    print(f"{name}: {len(reports)} report(s) over {', '.join(CHECK_DIRS)} "
           f"of {tree} in {elapsed:.1f}s"
           + (f", {len(excluded)} in test-only files ignored" if excluded else ""))
+    got = sorted({report_key(l) for l in reports})
+    lines = []
+    if errors:
+        lines.append(f"FAIL {name}: spatch errors: {'; '.join(errors)}")
+    if args.expected:
+        exp = read_keys(args.expected)
+        rel = os.path.relpath(args.expected, repo)
+        for k in exp:
+            lines.append(f"PASS {name}: {k}" if k in got
+                         else f"FAIL {name}: not reported: {k}")
+        for k in got:
+            if k not in exp:
+                lines.append(f"FAIL {name}: unexpected (not in {rel}): {k}")
+        if not exp and not got and not errors:
+            lines.append(f"PASS {name}: 0 reports")
+    else:
+        pend = read_keys(args.pending) if args.pending else []
+        rel = os.path.relpath(args.pending, repo) if args.pending else ""
+        unexpected = [k for k in got if k not in pend]
+        if unexpected:
+            lines.append(f"FAIL {name}: {len(unexpected)} report(s): "
+                         + " | ".join(unexpected))
+        elif not errors:
+            lines.append(f"PASS {name}: 0 reports"
+                         + (f" besides {len(got)} pending in {rel}"
+                            if got else ""))
+        for k in pend:
+            if k in got:
+                print(f"pending ({rel}): {k}")
+            else:
+                lines.append(f"FAIL {name}: pending key no longer reported, "
+                             f"drop it from {rel}: {k}")
+    for ln in lines:
+        print(ln)
     os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
     with open(args.results, "w") as f:
-        if errors:
-            f.write(f"FAIL coccicheck: spatch errors: {'; '.join(errors)}\n")
-        elif reports:
-            f.write(f"FAIL coccicheck: {len(reports)} reports\n")
-        else:
-            f.write("PASS coccicheck: 0 reports\n")
-    return 1 if reports or errors else 0
+        f.write("".join(ln + "\n" for ln in lines))
+    return 1 if any(ln.startswith("FAIL") for ln in lines) else 0
 
 
 def main():
@@ -303,6 +359,13 @@ def main():
     c.add_argument("--tree", required=True)
     c.add_argument("--results", required=True)
     c.add_argument("--jobs", type=int, default=2)
+    c.add_argument("--name", default="coccicheck",
+                   help="suite name in the PASS/FAIL lines")
+    g = c.add_mutually_exclusive_group()
+    g.add_argument("--expected",
+                   help="file of report keys the tree must give exactly")
+    g.add_argument("--pending",
+                   help="file of report keys allowed until their fix lands")
     args = ap.parse_args()
     return test(args) if args.cmd == "test" else check(args)
 

@@ -66,7 +66,7 @@ def _scenario(mode, firmware, **extra):
         checks += ["ffa_found_spmc", "optee_ready", "tee_request_ok",
                    "host_smc_through_pkvm" if mode == "pkvm" else None,
                    "pkvm_reclaim_refused" if mode == "pkvm" else "ffa_mem_reclaimed"]
-    if firmware in ("absent", "version-refused", "version-major"):
+    if firmware in ("absent", "version-refused", "version-major") and mode == "pkvm":
         checks.append("patched_ffa_failure_reported")
     # KVM fails under protected mode: 7.3 defers FF-A for good.
     if mode == "pkvm" and firmware == "version-major":
@@ -79,8 +79,10 @@ def _scenario(mode, firmware, **extra):
         checks.append("patched_no_warnings")
     if mode == "pkvm" and firmware in ("none", "edk2", None, "optee"):
         checks.append("patched_conduit_order")
+    if mode == "pkvm" and firmware == "none":
+        checks.append("patched_ffa_before_late_initcalls")
     if mode != "pkvm":
-        checks.append("patched_host_smc_unclaimed")
+        checks += ["patched_host_smc_ready_early", "patched_ffa_ready_early"]
     scen = {
         "title": f"{MODE_TITLES[mode]}, {FIRMWARE_TITLES[firmware]}",
         "machine": f"virt{secure},{virt},{gic}",
@@ -100,7 +102,8 @@ for _mode in MODES:
         SCENARIOS[_name] = _scenario(_mode, _fw)
 for _fault in ("version-refused", "version-major", "busy", "slow"):
     SCENARIOS[f"{_fault}-pkvm"] = _scenario("pkvm", _fault)
-SCENARIOS["edk2-pkvm"] = _scenario("pkvm", "edk2", timeout=240)
+for _mode in MODES:
+    SCENARIOS[f"edk2-{_mode}"] = _scenario(_mode, "edk2", timeout=240)
 # The real secure world; under pKVM QEMU also logs every exception (-d int)
 # so that the origin of each SMC that reaches EL3 can be checked.
 for _mode in MODES:
@@ -125,7 +128,7 @@ SCENARIOS["early-consumer"] = {
     "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1",
     "firmware": None,
     "kernels": ["patched"],
-    "checks": ["early_consumer_edeadlk"],
+    "checks": ["early_consumer_sees_ffa_pending", "early_consumer_edeadlk"],
 }
 
 
@@ -366,17 +369,13 @@ def check_stock_ffa_probes_at_late_initcall(res):
 
 
 def check_patched_conduit_order(res):
-    """finalize_pkvm -> host SMC conduit -> FF-A init -> FF-A conduit published."""
+    """finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs."""
     steps = [
         ("finalize_pkvm starts", start_of(res, "finalize_pkvm")),
         # The core's own line if it prints one, else the publisher's.
-        ("host SMC conduit published", earliest(
-            first_event(res, "conduit", r"host[-_ ]smc.*publish|publish.*host[-_ ]smc"),
-            first_event(res, "kvm", r"publish.*host SMC conduit"))),
-        ("FF-A init starts", first_event(res, "arm_ffa")),
-        ("FF-A conduit published", earliest(
-            first_event(res, "conduit", r"ffa.*publish|publish.*ffa"),
-            first_event(res, "arm_ffa", r"publish.*FF-A conduit"))),
+        ("host SMC conduit published", first_event(res, "kvm", r"host SMC conduit: status 0")),
+        ("FF-A conduit published", first_event(res, "arm_ffa", r"FF-A conduit: status")),
+        ("load_uefi_certs starts", start_of(res, "load_uefi_certs")),
     ]
     missing = [name for name, ts in steps if ts is None]
     if missing:
@@ -416,11 +415,53 @@ def check_patched_no_warnings(res):
     return not found, f"{len(found)} warnings: " + " | ".join(found[:3])
 
 
-def check_patched_host_smc_unclaimed(res):
-    rows = [r for r in res["conduit_debugfs"] if re.match(r"\s*host[-_ ]smc", r, re.I)]
-    if not rows:
-        return False, "no host-smc row in /sys/kernel/debug/firmware_conduit"
-    return "unclaimed" in rows[0] or "ready" in rows[0], rows[0]
+def conduit_row(res, name):
+    """The debugfs row of a conduit, split: name gatekeeper state status
+    claimant published_ns callbacks waiters devices."""
+    for r in res["conduit_debugfs"]:
+        f = r.split()
+        if f and f[0] == name:
+            return f
+    return None
+
+
+def check_ready_early(res, name, who, line):
+    """Ready with status 0 (debugfs), and its publisher's line before
+    efisubsys_init(), the first initcall of the timeline that makes EFI
+    variable calls: nobody was held back."""
+    f = conduit_row(res, name)
+    if not f or len(f) < 4:
+        return False, f"no {name} row in /sys/kernel/debug/firmware_conduit"
+    at, efi = first_event(res, who, line), start_of(res, "efisubsys_init")
+    ok = f[2] == "ready" and f[3] == "0" and at is not None and efi is not None and at < efi
+    return ok, " ".join(f) + f" (published at {at}, efisubsys_init at {efi})"
+
+
+def check_patched_host_smc_ready_early(res):
+    return check_ready_early(res, "host-smc", "kvm", r"host SMC conduit: status 0")
+
+
+def check_patched_ffa_ready_early(res):
+    return check_ready_early(res, "ffa", "arm_ffa", r"FF-A conduit: status 0")
+
+
+def check_patched_ffa_before_late_initcalls(res):
+    """Under pKVM, FF-A and its partition drivers are up before the first
+    late initcall: the echo partition driver stands in for a TPM that
+    IMA must find at its default level."""
+    up, late = ffa_up_at(res), res.get("late_level_at")
+    pub = first_event(res, "arm_ffa", r"FF-A conduit: status 0")
+    echo = first_event(res, "ffa_echo", r"echo ok")
+    why = (f"FF-A up at {up}, its conduit published at {pub}, echo partition probed at "
+           f"{echo}, late level at {late}")
+    if None in (up, pub, late, echo):
+        return False, why
+    return up <= pub <= echo < late, why
+
+
+def check_early_consumer_sees_ffa_pending(res):
+    hit = first_event(res, "early_consumer", r"conduit_status\(ffa\) = -11 ")
+    return hit is not None, "no 'conduit_status(ffa) = -11' line from the early consumer"
 
 
 def check_early_consumer_edeadlk(res):
@@ -574,10 +615,18 @@ CHECKS = {
                                      "the FF-A conduit reports the firmware's failure"),
     "pkvm_up": ("any", check_pkvm_up, "pKVM initialises"),
     "patched_conduit_order": ("patched", check_patched_conduit_order,
-                              "finalize_pkvm -> host SMC conduit -> FF-A init -> FF-A conduit"),
+                              "finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs"),
     "patched_no_warnings": ("patched", check_patched_no_warnings, "no kernel warnings"),
-    "patched_host_smc_unclaimed": ("patched", check_patched_host_smc_unclaimed,
-                                   "host SMC conduit is not held back"),
+    "patched_host_smc_ready_early": ("patched", check_patched_host_smc_ready_early,
+                                     "without protected mode the host SMC conduit is ready "
+                                     "before efisubsys_init()"),
+    "patched_ffa_ready_early": ("patched", check_patched_ffa_ready_early,
+                                "without pKVM the FF-A conduit is ready before efisubsys_init()"),
+    "patched_ffa_before_late_initcalls": ("patched", check_patched_ffa_before_late_initcalls,
+                                          "FF-A up, its conduit published, then its partition "
+                                          "drivers probed, all before the first late initcall"),
+    "early_consumer_sees_ffa_pending": ("patched", check_early_consumer_sees_ffa_pending,
+                                        "an early_initcall consumer sees the FF-A conduit pending"),
     "early_consumer_edeadlk": ("patched", check_early_consumer_edeadlk,
                                "early wait gets -EDEADLK and the boot goes on"),
     "ffa_found_spmc": ("any", check_ffa_found_spmc, "the FF-A core finds the SPMC"),
