@@ -323,7 +323,9 @@ static struct conduit bench_conduit;
 
 static struct conduit_gate *bench_fresh_conduit(void)
 {
-	conduit_reset(&bench_conduit);
+	/* Nothing to take off a conduit that was never initialised. */
+	if (bench_conduit.name)
+		conduit_reset(&bench_conduit);
 	conduit_init(&bench_conduit, "bench", true);
 	return conduit_claim_one(&bench_conduit, NULL);
 }
