@@ -723,8 +723,10 @@ def gate_checkpatch(r, base, tip, commits):
                  os.path.join(pdir, pfile)], cwd=KTREE, check=False, env=env)
         out = p.stdout
         m = re.search(r"total: (\d+) errors, (\d+) warnings, (\d+) checks", out)
+        # With --showfile a finding in the commit message has an empty file
+        # name: ":304: WARNING:...".
         issues = [ln for ln in out.splitlines()
-                  if re.match(r"^\S+:\d+: (ERROR|WARNING|CHECK):", ln) or
+                  if re.match(r"^\S*:\d+: (ERROR|WARNING|CHECK):", ln) or
                   re.match(r"^(ERROR|WARNING|CHECK):", ln)]
         noise = [ln for ln in p.stderr.splitlines() if "Traceback" in ln or "Error" in ln]
         name = f"checkpatch {i:02}/{len(patches)} {subject(c)}"
