@@ -163,6 +163,7 @@ def boot_once(build, kernel, scen_name, extra_append, tag, timeout=180):
             timed_out = True
     text = open(base + ".log", errors="replace").read()
     res = bt.parse_log(text)
+    bt.add_fwlog(res, base + ".fwlog")
     res.update(timed_out=timed_out, wall_seconds=round(time.monotonic() - start, 2),
                log=base + ".log", bench=bench_lines(text))
     return res

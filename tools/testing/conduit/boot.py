@@ -138,6 +138,20 @@ def parse_log(text):
     return res
 
 
+def add_fwlog(res, path):
+    """The test firmware's call log (secure UART, its own file): which EL
+    each FF-A call came from. Its clock is not the kernel's, so the calls
+    are not placed on the timeline."""
+    if not os.path.exists(path):
+        return
+    with open(path, errors="replace") as f:
+        for line in f:
+            fw = FWLOG.search(line)
+            if fw and fw.group(5).startswith("FFA_"):
+                res["ffa_calls"].append({"after": None, "el": int(fw.group(4)),
+                                         "call": fw.group(5), "result": fw.group(7)})
+
+
 def not_started(kernel, name, base, why):
     """The result of a scenario that could not start: one failed check."""
     res = parse_log("")
@@ -188,6 +202,7 @@ def run(kernel, name, build, timeout=None):
     with open(base + ".log", errors="replace") as f:
         text = f.read()
     res = parse_log(text)
+    add_fwlog(res, base + ".fwlog")
     res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,
                wall_seconds=round(wall, 2), log=base + ".log")
     if scen.get("trace_smc"):

@@ -152,7 +152,14 @@ class Results:
 # Identity
 
 
+_identity = None
+
+
 def identity():
+    """The sign-off identity; the placeholder (said once) if none is set."""
+    global _identity
+    if _identity:
+        return _identity
     name = run(["git", "config", "user.name"], cwd=KTREE, check=False).stdout.strip()
     email = run(["git", "config", "user.email"], cwd=KTREE, check=False).stdout.strip()
     if not name or not email:
@@ -162,8 +169,9 @@ def identity():
         log("series: no git identity configured: the patches are signed off by the "
             f"placeholder '{assembler.PLACEHOLDER_NAME} <{assembler.PLACEHOLDER_EMAIL}>'; "
             "set git config user.name and user.email before sending them")
-        return assembler.PLACEHOLDER_NAME, assembler.PLACEHOLDER_EMAIL
-    return name, email
+        name, email = assembler.PLACEHOLDER_NAME, assembler.PLACEHOLDER_EMAIL
+    _identity = (name, email)
+    return _identity
 
 
 # --------------------------------------------------------------------------
@@ -250,8 +258,14 @@ ${signature}
 
 
 def b4(args, cwd):
+    env = {"EDITOR": "false", "GIT_EDITOR": "false"}
+    # b4 signs off with git's user.name/user.email: hand it the identity the
+    # series is signed off with (the placeholder when none is configured).
+    name, email = identity()
+    env.update(GIT_CONFIG_COUNT="2", GIT_CONFIG_KEY_0="user.name", GIT_CONFIG_VALUE_0=name,
+               GIT_CONFIG_KEY_1="user.email", GIT_CONFIG_VALUE_1=email)
     p = run(["b4", "--offline-mode", "-n", "--no-stdin"] + args, cwd=cwd, check=False,
-            env={"EDITOR": "false", "GIT_EDITOR": "false"})
+            env=env)
     if p.returncode != 0:
         raise Fail(f"b4 {' '.join(args)} failed:\n{p.stdout}{p.stderr}")
     return p.stdout + p.stderr

@@ -176,12 +176,14 @@ def qemu_command(scen, image, build, base):
                    capture_output=True, text=True)
     return ["qemu-system-aarch64", "-M", scen["machine"], "-cpu", cpu, "-smp", "2",
             "-m", "1G", "-display", "none", "-monitor", "none", "-nic", "none",
-            "-serial", "stdio", "-serial", "null", "-bios", firmware,
+            # The firmware's call log goes to the secure UART, in a file of
+            # its own: on the shared console it interleaved with kernel lines.
+            "-serial", "stdio", "-serial", f"file:{base}.fwlog", "-bios", firmware,
             "-device", f"loader,file={image},addr=0x40200000,force-raw=on",
             "-device", f"loader,file={dtb},addr=0x48000000,force-raw=on",
             "-semihosting-config", "enable=on,target=native",
             "-fw_cfg", f"name=opt/conduit/fault,string={fw}",
-            "-fw_cfg", "name=opt/conduit/log,string=console"]
+            "-fw_cfg", "name=opt/conduit/log,string=secure"]
 
 
 def optee_command(scen, cpu, build, base, image, append):
