@@ -2,8 +2,8 @@
 #
 # Firmware conduit readiness: build, boot and test the patch series.
 #
-#   make demo     build stock and patched kernels, boot both under pKVM,
-#                 print their conduit timelines side by side
+#   make demo     build stock and patched kernels, boot both under pKVM with
+#                 TF-A + OP-TEE, print their conduit timelines side by side
 #   make test     every test; ends with "N passed, N failed"
 #
 # KSRC=/path/to/tree uses another base tree (default: Debian's
