@@ -69,17 +69,6 @@ def parse_log(text):
         for name, pat in FATAL:
             if pat.search(line):
                 res["fatal"].append(f"{name}: {line.strip()}")
-        fw = FWLOG.search(line)
-        if fw:
-            call = fw.group(5)
-            if call.startswith("FFA_"):
-                res["ffa_calls"].append({"after": last_ts, "el": int(fw.group(4)),
-                                         "call": call, "result": fw.group(7)})
-                # Version negotiation and direct requests tell the story.
-                if call.startswith(("FFA_VERSION", "FFA_MSG_SEND_DIRECT_REQ")):
-                    res["events"].append((last_ts, "SPMC (EL3)",
-                                          f"{call} from EL{fw.group(4)} -> {fw.group(7)}"))
-            continue
         if "conduit-init: " in line:
             msg = line.split("conduit-init: ", 1)[1]
             res["init_lines"].append(msg)

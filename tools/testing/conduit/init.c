@@ -54,9 +54,10 @@ static void say(const char *s)
 	syscall6(SYS_write, 1, (long)s, len(s), 0, 0, 0);
 }
 
-static void say_num(long v)
+/* V in decimal, written backwards from the end of BUF; returns its start. */
+static const char *fmt_num(char buf[24], long v)
 {
-	char buf[24], *p = buf + sizeof(buf) - 1;
+	char *p = buf + 23;
 	int neg = v < 0;
 
 	*p = 0;
@@ -68,7 +69,14 @@ static void say_num(long v)
 	} while (v);
 	if (neg)
 		*--p = '-';
-	say(p);
+	return p;
+}
+
+static void say_num(long v)
+{
+	char buf[24];
+
+	say(fmt_num(buf, v));
 }
 
 static void mount_fs(const char *type, const char *dir)
@@ -231,19 +239,9 @@ static void tee_put(const char *s)
 
 static void tee_put_num(long v)
 {
-	char buf[24], *p = buf + sizeof(buf) - 1;
-	int neg = v < 0;
+	char buf[24];
 
-	*p = 0;
-	if (neg)
-		v = -v;
-	do {
-		*--p = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	if (neg)
-		*--p = '-';
-	tee_put(p);
+	tee_put(fmt_num(buf, v));
 }
 
 static void tee_say(void)

@@ -337,11 +337,6 @@ def first_event(res, who, pattern=None):
     return None
 
 
-def earliest(*times):
-    known = [t for t in times if t is not None]
-    return min(known) if known else None
-
-
 def start_of(res, actor):
     return res["initcalls"].get(actor, {}).get("start")
 
