@@ -14,6 +14,14 @@
 # below; apt's state lives under $APT_STATE (default build/apt). Nothing is
 # installed and no host name is written here. A failed or partial fetch
 # leaves DEST absent and prints one line.
+#
+# ARCH=arm64 (or another Debian architecture) fetches binary packages of
+# that architecture instead of the host's; its apt state lives apart, in
+# $APT_STATE-$ARCH (default build/debian/apt-arm64), so the host's lists are not
+# touched. Several packages may be given as "PKG1,PKG2,..." in binary mode:
+# their .debs are downloaded together and unpacked into one DEST/root (the
+# .debs stay in DEST/debs); "PKG/SUITE" in the list picks that package's
+# suite, SUITE applies to the others.
 set -euo pipefail
 
 SUITES="trixie trixie-backports sid"
@@ -25,6 +33,8 @@ case $mode in binary|source) ;; *) die "unknown mode '$mode' (binary or source)"
 mkdir -p "$(dirname "$dest")"
 dest=$(cd "$(dirname "$dest")" && pwd)/$(basename "$dest")
 state=${APT_STATE:-$(dirname "$dest")/apt}
+ARCH=${ARCH:-}
+[ -z "$ARCH" ] || state=$state-$ARCH
 mkdir -p "$state/lists/partial" "$state/parts" "$state/cache/archives/partial"
 state=$(cd "$state" && pwd)
 
@@ -56,6 +66,7 @@ APT=(-o "Dir::Etc::SourceList=$src" -o "Dir::Etc::SourceParts=$state/parts"
      -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache"
      -o "Dir::State::status=/var/lib/dpkg/status" -o "APT::Sandbox::User=root"
      -o "Acquire::Retries=3")
+[ -z "$ARCH" ] || APT+=(-o "APT::Architecture=$ARCH" -o "APT::Architectures=$ARCH")
 
 # Lists are refreshed once a day at most.
 if [ -z "$(find "$state/updated" -mmin -1440 2>/dev/null)" ]; then
@@ -69,7 +80,20 @@ tmp="$dest.partial"
 rm -rf "$tmp" && mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 target=$pkg${suite:+/$suite}
-if [ "$mode" = binary ]; then
+if [ "$mode" = binary ] && [ "${pkg#*,}" != "$pkg" ]; then
+	targets=()
+	for p in ${pkg//,/ }; do
+		case $p in */*) targets+=("$p");; *) targets+=("$p${suite:+/$suite}");; esac
+	done
+	mkdir -p "$tmp/debs"
+	(cd "$tmp/debs" && apt-get "${APT[@]}" -qq download "${targets[@]}") >"$state/fetch.log" 2>&1 ||
+		die "apt-get download $pkg failed: $(grep -m1 -E '^E:' "$state/fetch.log" || tail -n1 "$state/fetch.log")"
+	[ "$(ls "$tmp"/debs/*.deb 2>/dev/null | wc -l)" = "${#targets[@]}" ] ||
+		die "apt-get download $pkg produced $(ls "$tmp"/debs/*.deb 2>/dev/null | wc -l) of ${#targets[@]} .debs"
+	for deb in "$tmp"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root" || die "could not unpack $deb"
+	done
+elif [ "$mode" = binary ]; then
 	(cd "$tmp" && apt-get "${APT[@]}" -qq download "$target") >"$state/fetch.log" 2>&1 ||
 		die "apt-get download $target failed: $(grep -m1 -E '^E:' "$state/fetch.log" || tail -n1 "$state/fetch.log")"
 	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n1)
