@@ -150,16 +150,11 @@ EXPORT_SYMBOL_IF_KUNIT(conduits);
 
 /* Protects the lists, the block states, the owners and the device records. */
 DEFINE_MUTEX(conduit_lock);
+EXPORT_SYMBOL_IF_KUNIT(conduit_lock);
 
 /* Waiters of every conduit, and unregister() waiting for a callback. */
 static DECLARE_WAIT_QUEUE_HEAD(conduit_waitq);
 static bool conduit_initcalls_done;
-
-/* A device whose probe deferred on a conduit. */
-struct conduit_dev {
-	struct list_head node;
-	struct device *dev;
-};
 
 static LIST_HEAD(conduit_reprobe_list);
 #if !IS_ENABLED(CONFIG_KUNIT)
@@ -186,7 +181,9 @@ VISIBLE_IF_KUNIT unsigned int conduit_nr_misuse;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_misuse);
 VISIBLE_IF_KUNIT unsigned int conduit_nr_warnings;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_warnings);
-static DEFINE_RATELIMIT_STATE(conduit_ratelimit, 5 * HZ, 10);
+VISIBLE_IF_KUNIT DEFINE_RATELIMIT_STATE(conduit_ratelimit, CONDUIT_RATELIMIT_INTERVAL,
+					CONDUIT_RATELIMIT_BURST);
+EXPORT_SYMBOL_IF_KUNIT(conduit_ratelimit);
 
 /*
  * Name every offender, not only the first: a second driver that gets the
@@ -845,60 +842,3 @@ static int __init conduit_deadline(void)
 	return 0;
 }
 late_initcall_sync(conduit_deadline);
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/* Make a conduit of the KUnit suite's own, pending if @gated. */
-void __conduit_init(struct conduit *c, const char *name, bool gated,
-		    struct lock_class_key *gate_key,
-		    struct lock_class_key *cb_key)
-{
-	memset(c, 0, sizeof(*c));
-	c->name = name;
-	c->word = &c->test_word;
-	c->gated = gated;
-	c->test_word = gated ? CONDUIT_PENDING : 0;
-	c->gate.conduit = c;
-	INIT_LIST_HEAD(&c->blocks);
-	INIT_LIST_HEAD(&c->devices);
-	lockdep_init_map(&c->gate_map, "conduit-test-gate", gate_key, 0);
-	lockdep_init_map(&c->cb_map, "conduit-test-callbacks", cb_key, 0);
-}
-EXPORT_SYMBOL_IF_KUNIT(__conduit_init);
-
-/*
- * Forget a conduit of the KUnit suite between cases: its blocks and device
- * records. A gate still held is the case's bug; lockdep reports it when the
- * case's task exits.
- */
-void conduit_reset(struct conduit *c)
-{
-	struct conduit_ready_block *crb, *tmp;
-	struct conduit_dev *cd, *cdt;
-
-	flush_work(&conduit_reprobe_work);
-	mutex_lock(&conduit_lock);
-	list_for_each_entry_safe(crb, tmp, &c->blocks, node) {
-		list_del(&crb->node);
-		WRITE_ONCE(crb->state, CONDUIT_CRB_IDLE);
-	}
-	list_for_each_entry_safe(cd, cdt, &c->devices, node) {
-		list_del(&cd->node);
-		put_device(cd->dev);
-		kfree(cd);
-	}
-	c->nr_devices = 0;
-	mutex_unlock(&conduit_lock);
-}
-EXPORT_SYMBOL_IF_KUNIT(conduit_reset);
-
-/* Reset the misuse counters and the ratelimit between cases. */
-void conduit_test_reset(void)
-{
-	mutex_lock(&conduit_lock);
-	conduit_nr_misuse = 0;
-	conduit_nr_warnings = 0;
-	ratelimit_state_init(&conduit_ratelimit, 5 * HZ, 10);
-	mutex_unlock(&conduit_lock);
-}
-EXPORT_SYMBOL_IF_KUNIT(conduit_test_reset);
-#endif

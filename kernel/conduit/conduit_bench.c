@@ -265,7 +265,7 @@ static int __init conduit_bench_boot(void)
 }
 late_initcall_sync(conduit_bench_boot);
 
-#if IS_BUILTIN(CONFIG_KUNIT) && IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
+#if IS_BUILTIN(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
 
 #include <kunit/test.h>
 #include <linux/sort.h>
@@ -529,4 +529,4 @@ kunit_test_suite(conduit_bench_suite);
 
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 
-#endif /* CONFIG_KUNIT && CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST */
+#endif /* IS_BUILTIN(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST) */

@@ -65,18 +65,40 @@ struct conduit {
 	int test_word;
 };
 
+/* A device whose probe deferred on a conduit. */
+struct conduit_dev {
+	struct list_head node;
+	struct device *dev;
+};
+
+/* Misuse warnings: at most 10 every 5 seconds. */
+#define CONDUIT_RATELIMIT_INTERVAL	(5 * HZ)
+#define CONDUIT_RATELIMIT_BURST		10
+
 extern struct conduit conduits[CONDUIT_NR];
 extern struct mutex conduit_lock;
 
 #if IS_ENABLED(CONFIG_KUNIT)
+#include <linux/ratelimit_types.h>
 #include <linux/workqueue_types.h>
 
 struct seq_file;
 
+/* Made visible to the KUnit suite by conduit.c and debugfs.c */
 extern unsigned int conduit_nr_misuse;
 extern unsigned int conduit_nr_warnings;
+extern struct ratelimit_state conduit_ratelimit;
 extern struct work_struct conduit_reprobe_work;
+struct conduit_gate *conduit_claim_one(struct conduit *c, const void *caller);
+int conduit_wait_one(struct conduit *c, unsigned int flags,
+		     unsigned long timeout, const void *caller);
+int conduit_register_one(struct conduit *c, struct conduit_ready_block *crb);
+int conduit_defer_one(struct conduit *c, struct device *dev);
+void conduit_expire(struct conduit *c);
+bool conduit_task_runs_initcalls(void);
+int conduit_debugfs_show_one(struct seq_file *m, struct conduit *c);
 
+/* In conduit_test_helpers.c, linked into the KUnit suite's module */
 void __conduit_init(struct conduit *c, const char *name, bool gated,
 		    struct lock_class_key *gate_key,
 		    struct lock_class_key *cb_key);
@@ -88,15 +110,7 @@ void __conduit_init(struct conduit *c, const char *name, bool gated,
 		__conduit_init(c, name, gated, &__gate_key, &__cb_key);	\
 	} while (0)
 void conduit_reset(struct conduit *c);
-struct conduit_gate *conduit_claim_one(struct conduit *c, const void *caller);
-int conduit_wait_one(struct conduit *c, unsigned int flags,
-		     unsigned long timeout, const void *caller);
-int conduit_register_one(struct conduit *c, struct conduit_ready_block *crb);
-int conduit_defer_one(struct conduit *c, struct device *dev);
-void conduit_expire(struct conduit *c);
-bool conduit_task_runs_initcalls(void);
 void conduit_test_reset(void);
-int conduit_debugfs_show_one(struct seq_file *m, struct conduit *c);
 #endif
 
 #endif /* _KERNEL_CONDUIT_INTERNAL_H */

@@ -217,6 +217,93 @@ def kunit_text():
     return None
 
 
+# What the cover letter's timelines show of an spmc-pkvm boot: (event
+# source, text it starts with, label). The first match of each is shown.
+TIMELINE_EVENTS = [
+    ("ffa_init", "initcall starts", "ffa_init(): arm-ffa registered"),
+    ("finalize_pkvm", "initcall starts", "finalize_pkvm() starts"),
+    ("finalize_pkvm", "returned", "finalize_pkvm() returns: pKVM is final"),
+    ("kvm", "kvm [1]: host SMC conduit", "host SMC conduit published"),
+    ("arm_ffa", "ARM FF-A: Driver version", None),
+    ("arm_ffa", "ARM FF-A: FF-A conduit", "FF-A conduit published"),
+    ("ffa_echo", "ffa_echo: echo ok", "echo partition driver probed (stands in for a TPM over FF-A)"),
+    ("initcalls", "late level begins", "late initcalls begin"),
+    ("security_initcall_late", "initcall starts", "security_initcall_late (IMA looks for its TPM)"),
+    ("load_uefi_certs", "initcall starts", "load_uefi_certs()"),
+    ("deferred_probe_initcall", "initcall starts", "deferred_probe_initcall()"),
+]
+
+
+def boot_events(kernel, scenario="spmc-pkvm"):
+    p = os.path.join(BUILD, "boots", f"{kernel}-{scenario}.json")
+    if not os.path.exists(p):
+        return None
+    return json.load(open(p)).get("events") or None
+
+
+def first_event(events, src, text):
+    return next((t for t, s, m in events if s == src and m.startswith(text)), None)
+
+
+def timeline_text(kernel):
+    """The spmc-pkvm timeline of KERNEL as the boot recorded it."""
+    events = boot_events(kernel)
+    if not events:
+        return f"  [no {kernel} spmc-pkvm boot recorded: run 'make boot-matrix']"
+    rows = []
+    for src, text, label in TIMELINE_EVENTS:
+        for t, s, m in events:
+            if s == src and m.startswith(text):
+                rows.append((t, label or f'"{m}"'))
+                break
+    return "\n".join(f"  {t:.3f}  {label}" for t, label in sorted(rows))
+
+
+def handoff_text(kernel, what):
+    """Guest time from pKVM final to FF-A up ("ffa") or to the first
+    partition driver ("partition") in KERNEL's spmc-pkvm boot."""
+    events = boot_events(kernel) or []
+    final = first_event(events, "finalize_pkvm", "returned")
+    up = (first_event(events, "arm_ffa", "ARM FF-A: Driver version") if what == "ffa"
+          else first_event(events, "ffa_echo", "ffa_echo: echo ok"))
+    if final is None or up is None:
+        return "[not measured: run 'make boot-matrix']"
+    return f"{(up - final) * 1000:.0f} ms"
+
+
+def fill_results(text):
+    """@KUNIT@ and the @HANDOFF_*@ figures, from this run's results."""
+    for kernel in ("stock", "patched"):
+        for what in ("ffa", "partition"):
+            text = text.replace(f"@HANDOFF_{kernel.upper()}_{what.upper()}@",
+                                handoff_text(kernel, what))
+    kunit = kunit_text() or "[no KUnit run recorded: run 'make kunit' first]"
+    return text.replace("@KUNIT@", kunit)
+
+
+def manifest_notes():
+    """The notes: of the upstream commits in SERIES, in order."""
+    sys.path.insert(0, HERE)
+    import series as manifest
+    return [c.notes for c in manifest.parse_manifest(TOP) if c.upstream]
+
+
+def add_notes(emls, notes):
+    """Put each patch's notes below the --- of its email, before the
+    diffstat, where git am drops them."""
+    if len(emls) != len(notes):
+        raise Fail(f"{len(emls)} patch emails but {len(notes)} upstream commits in SERIES")
+    for path, lines in zip(emls, notes):
+        text = "\n".join(lines).strip("\n")
+        if not text:
+            continue
+        msg = open(path).read()
+        head, sep, rest = msg.partition("\n---\n")
+        if not sep:
+            raise Fail(f"{path}: no '---' line to put the notes under")
+        open(path, "w").write(head + sep + fill_results(text) + "\n\n" + rest)
+
+
 def render_cover(body):
     matrix, have = boot_matrix_text()
     if have:
@@ -224,7 +311,6 @@ def render_cover(body):
     else:
         table = ("  [No boot results were recorded when these emails were generated:\n"
                  "   run 'make boot' (or 'make test') and then 'make series' again.]")
-    kunit = kunit_text() or "[no KUnit run recorded: run 'make kunit' first]"
     base = ""
     bt = os.path.join(BUILD, "base.txt")
     if os.path.exists(bt):
@@ -233,8 +319,10 @@ def render_cover(body):
         base = f"Linux {kv.get('version', '?')} " + (
             "(Debian linux-source-7.3)" if src.startswith(DEFAULT_BASE) else
             f"(git {src.split(' git ')[1][:12]})" if " git " in src else f"({src.split(' ')[0]})")
-    return (body.replace("@BOOT_MATRIX@", table).replace("@KUNIT@", kunit)
-            .replace("@BASE@", base or "the base tree"))
+    for kernel in ("stock", "patched"):
+        body = body.replace(f"@TIMELINE_{kernel.upper()}@", timeline_text(kernel))
+    return fill_results(body.replace("@BOOT_MATRIX@", table)
+                        .replace("@BASE@", base or "the base tree"))
 
 
 # --------------------------------------------------------------------------
@@ -353,6 +441,7 @@ def cmd_series(a):
     emls = sorted(f for f in os.listdir(SERIESDIR) if f.endswith(".eml"))
     if len(emls) != len(commits) + 1:
         raise Fail(f"expected {len(commits) + 1} messages in {SERIESDIR}, b4 wrote {len(emls)}")
+    add_notes([os.path.join(SERIESDIR, e) for e in emls[1:]], manifest_notes())
     # One mbox for git am: the patches only, in order.
     mbox = os.path.join(SERIESDIR, "series.mbox")
     with open(mbox, "w") as out:

@@ -8,6 +8,15 @@
 #   make series-check  the mbox applies with git am onto a fresh unpack of
 #                      the base, gives the same tree as build/linux, and
 #                      the changed objects build there
+#   make defconfig-check
+#                      arm64 defconfig + defconfig-series.config built from
+#                      the upstream commits: 0 new warnings against the
+#                      base (not in make test: a full defconfig build)
+#   make debian-base-check
+#                      no patch of Debian's linux source package (and no
+#                      DFSG exclusion) touches a file the series touches,
+#                      so the base is upstream v7.3.4 for the series (not
+#                      in make test: needs the source package from apt)
 #   make lint          checkpatch --strict per patch, every commit builds,
 #                      sparse and W=1 add no warnings, kernel-doc, htmldocs
 #                      (core-api), MAINTAINERS entry
@@ -18,7 +27,7 @@ LINT_PY = $(PY) -u $(T)/lint.py
 
 TEST_SUITES += lint series-check
 
-.PHONY: series series-check lint
+.PHONY: series series-check lint defconfig-check debian-base-check
 
 series: tree
 	@command -v b4 >/dev/null || { echo "series: b4 is not installed (apt-get install b4)"; exit 1; }
@@ -39,3 +48,14 @@ lint: tree
 	@for t in sparse sphinx-build b4; do command -v $$t >/dev/null || { \
 		echo "FAIL lint $$t is not installed (make deps)" | tee $(RESULTS)/$@.txt; exit 1; }; done
 	@$(LINT_PY) lint
+
+defconfig-check: tree
+	@mkdir -p $(RESULTS)
+	@flock /tmp/conduit-kbuild.lock nice -n 10 $(T)/defconfig-check.sh $(BUILD) $(KTREE) \
+		$(RESULTS)/$@.txt
+
+debian-base-check: tree
+	@mkdir -p $(RESULTS)
+	@$(PY) $(T)/debian-base-check.py --ktree $(KTREE) --apt-state $(BUILD)/debian/apt \
+		$(if $(DEBIAN_LINUX_VERSION),--version $(DEBIAN_LINUX_VERSION)) | tee $(RESULTS)/$@.txt; \
+		exit $${PIPESTATUS[0]}

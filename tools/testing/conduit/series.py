@@ -65,6 +65,7 @@ class Commit:
         self.stock = False
         self.files = []
         self.message = []
+        self.notes = []         # below the --- of the patch email, not committed
         self.sections = []      # (diff file, text)
 
     def full_message(self, signoff):
@@ -86,16 +87,16 @@ def parse_manifest(repo):
             where = f"SERIES:{n}"
             if line.startswith("#"):
                 continue
-            if line.startswith("\t") or (line == "" and block == "message"):
-                if cur is None or block not in ("files", "message"):
+            if line.startswith("\t") or (line == "" and block in ("message", "notes")):
+                if cur is None or block not in ("files", "message", "notes"):
                     if line.strip():
-                        raise SeriesError(f"{where}: indented line outside files:/message:")
+                        raise SeriesError(f"{where}: indented line outside files:/message:/notes:")
                     continue
                 if block == "files":
                     if line.strip():
                         cur.files.append(line.strip())
                 else:
-                    cur.message.append(line[1:] if line.startswith("\t") else "")
+                    getattr(cur, block).append(line[1:] if line.startswith("\t") else "")
                 continue
             if not line.strip():
                 continue
@@ -124,7 +125,7 @@ def parse_manifest(repo):
                     raise SeriesError(f"{where}: stock: must be yes or no")
                 cur.stock = val == "yes"
                 block = None
-            elif key in ("files", "message"):
+            elif key in ("files", "message", "notes"):
                 block = key
                 if val:
                     raise SeriesError(f"{where}: put {key} on the following tab-indented lines")

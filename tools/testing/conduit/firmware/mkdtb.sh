@@ -7,19 +7,26 @@
 # and the initrd range.
 #
 # usage: mkdtb.sh -o OUT.dtb [-b BOOTARGS] [-i INITRD [-a INITRD_ADDR]]
-#                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP]
+#                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP] [-r REGIONS]
+#
+# -r REGIONS describes the RAM as that many memory ranges: the first 256 MiB
+# (kernel, DTB and initrd) as one, the rest cut into REGIONS-1 ranges of a
+# little under 4 MiB with a 64 KiB hole after each, so that memblock cannot
+# merge them. Firmware on big machines hands over such fragmented maps;
+# arm64 takes up to 1024 memory regions, pKVM's hypervisor only 128
+# (HYP_MEMBLOCK_REGIONS). MEM must be given in G or M.
 #
 # MACHINE defaults to virt,secure=on,virtualization=on,gic-version=3;
 # CPU to max,lpa2=off; MEM to 1G; SMP to 1. They must match the boot's
 # -M/-cpu/-m/-smp, since the DTB describes memory and CPUs.
 set -eu
 
-out= bootargs= initrd= addr=0x48200000
+out= bootargs= initrd= addr=0x48200000 regions=
 machine=virt,secure=on,virtualization=on,gic-version=3
 cpu=max,lpa2=off mem=1G smp=1
 QEMU=${QEMU:-qemu-system-aarch64}
 
-while getopts o:b:i:a:M:c:m:s: opt; do
+while getopts o:b:i:a:M:c:m:s:r: opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	b) bootargs=$OPTARG ;;
@@ -29,10 +36,22 @@ while getopts o:b:i:a:M:c:m:s: opt; do
 	c) cpu=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	s) smp=$OPTARG ;;
+	r) regions=$OPTARG ;;
 	*) sed -n '2,/^set/p' "$0" | sed 's/^# \{0,1\}//;/^set/d' >&2; exit 2 ;;
 	esac
 done
 [ -n "$out" ] || { echo "mkdtb.sh: -o OUT.dtb is required" >&2; exit 2; }
+if [ -n "$regions" ]; then
+	case $mem in
+	*G) mem_mib=$(( ${mem%G} * 1024 )) ;;
+	*M) mem_mib=${mem%M} ;;
+	*) echo "mkdtb.sh: -r needs -m in G or M, not '$mem'" >&2; exit 2 ;;
+	esac
+	if [ "$regions" -lt 2 ] || [ $(( (mem_mib - 256) / 4 )) -lt $(( regions - 1 )) ]; then
+		echo "mkdtb.sh: cannot cut $mem into $regions memory ranges" >&2
+		exit 2
+	fi
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -72,6 +91,17 @@ esc=$(printf '%s' "$bootargs" | sed 's/\\/\\\\/g; s/"/\\"/g')
 		echo "		};"
 	done
 	echo "	};"
+	if [ -n "$regions" ]; then
+		# QEMU virt's RAM starts at 0x40000000: one range of 256 MiB,
+		# then 4 MiB steps, each 64 KiB short of the next.
+		printf '\tmemory@40000000 {\n\t\treg = <0x0 0x40000000 0x0 0x10000000'
+		i=1
+		while [ "$i" -lt "$regions" ]; do
+			printf '\n\t\t       0x0 0x%x 0x0 0x3f0000' $(( 0x50000000 + (i - 1) * 0x400000 ))
+			i=$((i + 1))
+		done
+		printf '>;\n\t};\n'
+	fi
 	echo "	chosen {"
 	echo "		bootargs = \"$esc\";"
 	if [ -n "$initrd" ]; then
