@@ -82,6 +82,12 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
+            elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ")):
+                tag, row = msg.split(": ", 1)
+                res.setdefault(tag.replace("-", "_"), []).append(row)
+            elif msg.startswith("rebind: "):
+                step, _, ret = msg.split(": ", 1)[1].partition(" ")
+                res.setdefault("rebind", {})[step] = int(ret) if ret.lstrip("-").isdigit() else None
             elif msg.startswith("tee: "):
                 res["events"].append((last_ts, "/init", msg))
             elif msg.startswith("deferred: "):
@@ -97,6 +103,7 @@ def parse_log(text):
         e = ECHO.search(body)
         if e:
             res["echo"] = e.group(1)
+            res.setdefault("echoes", []).append(e.group(1))
         if body.startswith("entering initcall level: late"):
             res["late_level_at"] = ts
             res["events"].append((ts, "initcalls", "late level begins"))

@@ -17,6 +17,7 @@
 #define SYS_reboot	142
 #define AT_FDCWD	-100
 #define O_RDONLY_NONBLOCK 04000
+#define O_WRONLY	01
 #define O_RDWR		02
 #define S_IFCHR		0020000
 #define REBOOT_MAGIC1	0xfee1dead
@@ -92,12 +93,16 @@ static void mount_fs(const char *type, const char *dir)
 	}
 }
 
-/* Print a file line by line, each line prefixed, so the harness can parse it. */
+/*
+ * Print a file line by line, each line prefixed, so the harness can parse
+ * it. Each line goes out in one write, so that kernel messages the console
+ * prints meanwhile cannot land in the middle of it.
+ */
 static void dump(const char *tag, const char *path)
 {
-	static char buf[8192];
+	static char buf[8192], line[512];
+	unsigned long at = 0, t;
 	long fd, n, i;
-	int at_start = 1;
 
 	fd = syscall6(SYS_openat, AT_FDCWD, (long)path, 0, 0, 0, 0);
 	if (fd < 0) {
@@ -110,19 +115,29 @@ static void dump(const char *tag, const char *path)
 	}
 	while ((n = syscall6(SYS_read, fd, (long)buf, sizeof(buf), 0, 0, 0)) > 0) {
 		for (i = 0; i < n; i++) {
-			if (at_start) {
-				say("conduit-init: ");
-				say(tag);
-				say(": ");
-				at_start = 0;
+			if (at == 0) {
+				for (t = 0; "conduit-init: "[t]; t++)
+					line[at++] = "conduit-init: "[t];
+				for (t = 0; tag[t] && at < 64; t++)
+					line[at++] = tag[t];
+				line[at++] = ':';
+				line[at++] = ' ';
 			}
-			syscall6(SYS_write, 1, (long)&buf[i], 1, 0, 0, 0);
-			if (buf[i] == '\n')
-				at_start = 1;
+			if (buf[i] != '\n' && at < sizeof(line) - 2)
+				line[at++] = buf[i];
+			if (buf[i] == '\n') {
+				line[at++] = '\n';
+				line[at] = 0;
+				say(line);
+				at = 0;
+			}
 		}
 	}
-	if (!at_start)
-		say("\n");
+	if (at) {
+		line[at++] = '\n';
+		line[at] = 0;
+		say(line);
+	}
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
@@ -362,6 +377,83 @@ static int tee_request(void)
 	return 0;
 }
 
+/*
+ * PREFIX and V in decimal as one line, in one write: kernel messages that
+ * the console prints meanwhile cannot land in the middle of it.
+ */
+static void say_line(const char *prefix, long v)
+{
+	char line[96], num[24];
+	const char *n = fmt_num(num, v);
+	unsigned long i = 0;
+
+	while (*prefix && i < sizeof(line) - 26)
+		line[i++] = *prefix++;
+	while (*n)
+		line[i++] = *n++;
+	line[i++] = '\n';
+	line[i] = 0;
+	say(line);
+}
+
+/* Does /proc/cmdline hold WORD? */
+static int cmdline_has(const char *word)
+{
+	static char buf[1024];
+	long fd, n, i, j;
+
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)"/proc/cmdline", 0, 0, 0, 0);
+	if (fd < 0)
+		return 0;
+	n = syscall6(SYS_read, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0);
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	for (i = 0; n > 0 && i < n; i++) {
+		for (j = 0; word[j] && i + j < n && buf[i + j] == word[j]; j++)
+			;
+		if (!word[j])
+			return 1;
+	}
+	return 0;
+}
+
+/* Write S to the sysfs file PATH; the write's result, or the open's error. */
+static long sysfs_write(const char *path, const char *s)
+{
+	long fd, ret;
+
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)path, O_WRONLY, 0, 0, 0);
+	if (fd < 0)
+		return fd;
+	ret = syscall6(SYS_write, fd, (long)s, len(s), 0, 0, 0);
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	return ret;
+}
+
+/*
+ * With conduit_init.rebind_ffa on the command line: unbind the FF-A core
+ * from its platform device and bind it again, showing the conduit table
+ * after each step. The partition drivers (the echo client) probe again on
+ * the rebind and print their result once more.
+ */
+static void rebind_ffa(void)
+{
+	static const char *const path[2] = {
+		"/sys/bus/platform/drivers/arm-ffa/unbind",
+		"/sys/bus/platform/drivers/arm-ffa/bind",
+	};
+	static const char *const tag[2] = { "conduit-unbound", "conduit-rebound" };
+	long ret;
+	int k;
+
+	if (!cmdline_has("conduit_init.rebind_ffa"))
+		return;
+	for (k = 0; k < 2; k++) {
+		ret = sysfs_write(path[k], "arm-ffa");
+		say_line(k ? "conduit-init: rebind: bind " : "conduit-init: rebind: unbind ", ret);
+		dump(tag[k], "/sys/kernel/debug/firmware_conduit");
+	}
+}
+
 void _start(void)
 {
 	say("conduit-init: userspace reached\n");
@@ -374,6 +466,7 @@ void _start(void)
 	dump("deferred", "/sys/kernel/debug/devices_deferred");
 	say("conduit-init: deferred-end\n");
 	tee_request();
+	rebind_ffa();
 	kmsg_warnings();
 	say("conduit-init: done, powering off\n");
 	syscall6(SYS_reboot, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_POWER_OFF, 0, 0, 0);

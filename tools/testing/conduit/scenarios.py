@@ -138,6 +138,18 @@ SCENARIOS["memblocks-pkvm"] = {
                "patched_host_smc_ready", "patched_ffa_straight_to_el3",
                "patched_echo_ok", "patched_nothing_deferred"],
 }
+# Unbind the FF-A core from its device and bind it again from /init: the
+# FF-A conduit stays as published (the version negotiated with pKVM's proxy
+# cannot be taken back), and the partitions come back.
+for _mode in ("pkvm", "nvhe"):
+    SCENARIOS[f"rebind-{_mode}"] = {
+        "title": f"{MODE_TITLES[_mode]}, test SPMC, FF-A unbound and bound again",
+        "machine": f"virt,secure=on,{MODES[_mode][0]},gic-version=3",
+        "append": f"{MODES[_mode][1]} conduit_init.rebind_ffa",
+        "firmware": "none",
+        "checks": ["ffa_rebinds", "echo_ok_after_rebind", "patched_ffa_conduit_kept",
+                   "patched_no_warnings"],
+    }
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -544,6 +556,28 @@ def check_patched_ffa_straight_to_el3(res):
     return els == {1}, f"FF-A calls reached EL3 from {sorted(els) or 'nowhere'}"
 
 
+def check_ffa_rebinds(res):
+    rb = res.get("rebind") or {}
+    # sysfs bind/unbind return the bytes written: len("arm-ffa")
+    return (rb.get("unbind") == 7 and rb.get("bind") == 7,
+            f"unbind returned {rb.get('unbind')}, bind returned {rb.get('bind')}")
+
+
+def check_echo_ok_after_rebind(res):
+    echoes = res.get("echoes") or []
+    ok = len(echoes) == 2 and all(e.startswith("echo ok") for e in echoes)
+    return ok, f"echo results: {echoes or 'none'}"
+
+
+def check_patched_ffa_conduit_kept(res):
+    rows = {}
+    for tag in ("conduit_unbound", "conduit_rebound"):
+        row = next((r.split() for r in res.get(tag) or [] if r.split()[0] == "ffa"), None)
+        rows[tag] = row
+    ok = all(r is not None and r[2] == "ready" and r[3] == "0" for r in rows.values())
+    return ok, "; ".join(f"{t}: {' '.join(r) if r else 'no row'}" for t, r in rows.items())
+
+
 def check_echo_ok(res):
     echo = res.get("echo") or ""
     return echo.startswith("echo ok"), f"echo: {echo or 'no ffa_echo line'}"
@@ -656,6 +690,11 @@ CHECKS = {
                                  "no device is left deferred when userspace starts"),
     "echo_ok": ("any", check_echo_ok, "the echo round trip succeeds"),
     "patched_echo_ok": ("patched", check_echo_ok, "the echo round trip succeeds"),
+    "ffa_rebinds": ("any", check_ffa_rebinds, "arm-ffa unbinds and binds again from sysfs"),
+    "echo_ok_after_rebind": ("any", check_echo_ok_after_rebind,
+                             "the echo partition works before and after the rebind"),
+    "patched_ffa_conduit_kept": ("patched", check_patched_ffa_conduit_kept,
+                                 "the FF-A conduit stays ready (0) while unbound and after"),
     "pkvm_failed_before_install": ("any", check_pkvm_failed_before_install,
                                    "pKVM reserves no memory: KVM fails before installing at EL2"),
     "patched_host_smc_ready": ("patched", check_patched_host_smc_ready,
