@@ -9,19 +9,32 @@
  * conduit_status() says of the FF-A conduit: with FF-A built in it must
  * be pending (-EAGAIN), whatever the link order. The boot harness checks
  * the lines printed here and that the boot reaches userspace.
+ *
+ * Booted with conduit_early_consumer.efi_vars=1, it asks EFI for the first
+ * variable name right after efisubsys_init(), once from the init task and
+ * once from a kthread, and prints the status and what the FF-A conduit
+ * said before and after. While FF-A holds its conduit pending (pKVM), the
+ * init task must get EFI_NOT_READY without a firmware call and the kthread
+ * must wait for the publish; without pKVM both must simply succeed.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/conduit.h>
+#include <linux/efi.h>
 #include <linux/errno.h>
 #include <linux/init.h>
+#include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
 
 static bool enable;
 module_param(enable, bool, 0444);
 MODULE_PARM_DESC(enable, "Wait for the host SMC conduit from an early initcall");
+
+static bool efi_vars;
+module_param(efi_vars, bool, 0444);
+MODULE_PARM_DESC(efi_vars, "Read the first EFI variable name from the init task and a kthread");
 
 static const char *__init errno_name(int err)
 {
@@ -60,3 +73,46 @@ static int __init conduit_early_consumer(void)
 	return 0;
 }
 early_initcall(conduit_early_consumer);
+
+/* GetNextVariable() from an empty name: the first variable of the store. */
+static efi_status_t efi_first_variable(void)
+{
+	static efi_char16_t name[128];
+	unsigned long size = sizeof(name);
+	efi_guid_t guid = NULL_GUID;
+
+	name[0] = 0;
+	return efi.get_next_variable(&size, name, &guid);
+}
+
+static int efi_var_reader(void *unused)
+{
+	int before = conduit_status(CONDUIT_FFA);
+	efi_status_t status = efi_first_variable();
+
+	pr_info("kthread: get_next_variable = 0x%lx, ffa conduit %d before, %d after\n",
+		status, before, conduit_status(CONDUIT_FFA));
+	return 0;
+}
+
+/* After efisubsys_init() (subsys_initcall), long before FF-A publishes. */
+static int __init conduit_early_efi_vars(void)
+{
+	struct task_struct *task;
+	efi_status_t status;
+	int before;
+
+	if (!efi_vars || !efi_enabled(EFI_RUNTIME_SERVICES))
+		return 0;
+
+	task = kthread_run(efi_var_reader, NULL, "conduit-efivar");
+	if (IS_ERR(task))
+		pr_err("kthread: %ld\n", PTR_ERR(task));
+
+	before = conduit_status(CONDUIT_FFA);
+	status = efi_first_variable();
+	pr_info("init task: get_next_variable = 0x%lx, ffa conduit %d before, %d after\n",
+		status, before, conduit_status(CONDUIT_FFA));
+	return 0;
+}
+subsys_initcall_sync(conduit_early_efi_vars);

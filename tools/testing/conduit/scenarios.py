@@ -150,6 +150,20 @@ for _mode in ("pkvm", "nvhe"):
         "checks": ["ffa_rebinds", "echo_ok_after_rebind", "patched_ffa_conduit_kept",
                    "patched_no_warnings"],
     }
+# EFI variable calls right after efisubsys_init(), from the init task and
+# from a kthread (test-only early consumer): held while FF-A holds its
+# conduit under pKVM, untouched without pKVM.
+for _mode in ("pkvm", "nvhe"):
+    SCENARIOS[f"efivars-{_mode}"] = {
+        "title": f"{MODE_TITLES[_mode]}, EDK2, EFI variable calls before FF-A publishes",
+        "machine": f"virt,{MODES[_mode][0]},gic-version=3",
+        "append": f"{MODES[_mode][1]} conduit_early_consumer.efi_vars=1",
+        "firmware": "edk2",
+        "kernels": ["patched"],
+        "timeout": 240,
+        "checks": (["efivar_init_task_not_ready", "efivar_kthread_waited"] if _mode == "pkvm"
+                   else ["efivar_calls_at_once"]) + ["patched_no_warnings"],
+    }
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -578,6 +592,42 @@ def check_patched_ffa_conduit_kept(res):
     return ok, "; ".join(f"{t}: {' '.join(r) if r else 'no row'}" for t, r in rows.items())
 
 
+EFI_NOT_READY = (1 << 63) | 6
+EFIVAR_LINE = re.compile(r"^conduit_early_consumer: (init task|kthread): get_next_variable = "
+                         r"0x([0-9a-f]+), ffa conduit (-?\d+) before, (-?\d+) after")
+
+
+def efivar_calls(res):
+    """{who: (time, status, ffa conduit before, after)} of the consumer's
+    EFI variable calls."""
+    out = {}
+    for ts, who, what in res["events"]:
+        m = EFIVAR_LINE.match(what) if who == "early_consumer" else None
+        if m:
+            out[m.group(1)] = (ts, int(m.group(2), 16), int(m.group(3)), int(m.group(4)))
+    return out
+
+
+def check_efivar_init_task_not_ready(res):
+    c = efivar_calls(res).get("init task")
+    ok = c is not None and c[1] == EFI_NOT_READY and c[2] == -11
+    return ok, f"init task: {c or 'no line'}"
+
+
+def check_efivar_kthread_waited(res):
+    c = efivar_calls(res).get("kthread")
+    published = first_event(res, "arm_ffa", r"FF-A conduit: status")
+    ok = (c is not None and published is not None and c[1] == 0 and c[2] == -11 and
+          c[3] != -11 and c[0] >= published)
+    return ok, f"kthread: {c or 'no line'}, FF-A conduit published at {published}"
+
+
+def check_efivar_calls_at_once(res):
+    calls = efivar_calls(res)
+    ok = len(calls) == 2 and all(c[1] == 0 and c[2] == 0 for c in calls.values())
+    return ok, f"{calls or 'no lines'}"
+
+
 def check_echo_ok(res):
     echo = res.get("echo") or ""
     return echo.startswith("echo ok"), f"echo: {echo or 'no ffa_echo line'}"
@@ -690,6 +740,13 @@ CHECKS = {
                                  "no device is left deferred when userspace starts"),
     "echo_ok": ("any", check_echo_ok, "the echo round trip succeeds"),
     "patched_echo_ok": ("patched", check_echo_ok, "the echo round trip succeeds"),
+    "efivar_init_task_not_ready": ("patched", check_efivar_init_task_not_ready,
+                                   "an init-task variable call while FF-A is pending gets "
+                                   "EFI_NOT_READY"),
+    "efivar_kthread_waited": ("patched", check_efivar_kthread_waited,
+                              "a kthread's variable call returns only after FF-A publishes"),
+    "efivar_calls_at_once": ("patched", check_efivar_calls_at_once,
+                             "without pKVM variable calls succeed at once, conduit ready"),
     "ffa_rebinds": ("any", check_ffa_rebinds, "arm-ffa unbinds and binds again from sysfs"),
     "echo_ok_after_rebind": ("any", check_echo_ok_after_rebind,
                              "the echo partition works before and after the rebind"),
