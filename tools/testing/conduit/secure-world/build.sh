@@ -14,6 +14,7 @@
 #   flash.bin      BL1 + FIP for -bios (secure flash 0): BL2, BL31, OP-TEE
 #                  (tee-header_v2 + tee-pager_v2), U-Boot, the SPMC manifest
 #   uboot-env.bin  U-Boot environment for the non-secure flash 1 (bootcmd)
+#   ta/            OP-TEE's in-tree user TAs (<uuid>.ta), for `make xtest`
 #   key            what was built: package versions, options, inputs
 #   build.log      the compilers' output
 #
@@ -132,6 +133,11 @@ step "TF-A build" make -C "$WORK/tf-a" -j"$JOBS" CROSS_COMPILE=$CROSS \
 	BL32="$core/tee-header_v2.bin" BL32_EXTRA1="$core/tee-pager_v2.bin" \
 	BL32_EXTRA2="$core/tee-pageable_v2.bin" BL33="$BL33" all fip
 step "flash image" cp "$WORK/tf-a-out/qemu/release/qemu_fw.bios" "$WORK/flash.bin"
+# The user TAs OP-TEE builds in-tree (pkcs11, ...), signed with the
+# development key this OP-TEE accepts: `make xtest` puts them into its
+# initrd next to Debian's optee-test TAs (xtest's pkcs11 suite needs one).
+mkdir -p "$WORK/ta"
+step "in-tree TAs" cp $WORK/optee-out/ta/*/*.ta "$WORK/ta/"
 step "U-Boot environment" $PY "$HERE/mkenv.py" "$WORK/uboot-env.bin"
 
 # Keep the images and the log, not the 350 MB of sources and objects.

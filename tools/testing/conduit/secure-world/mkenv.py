@@ -11,9 +11,15 @@ final NUL. QEMU wants the whole 64 MiB bank, so OUT is written sparse.
 
 The boot command takes the kernel from QEMU's fw_cfg (-kernel; -append
 becomes bootargs) and boots it with the device tree U-Boot runs on: QEMU's,
-with the PSCI node TF-A's BL2 added. No initrd: the test kernels carry
-their initramfs. When anything fails U-Boot resets, and QEMU, started with
--no-reboot, exits instead of sitting at a prompt until the timeout.
+with the PSCI node TF-A's BL2 added. The test kernels carry their
+initramfs; an initrd (-initrd, `make xtest`) is passed on only when QEMU
+has one: `qfw load` then copies it to ramdisk_addr_r and sets filesize to
+its size; without one it sets filesize to the kernel's size and copies the
+command line to ramdisk_addr_r instead. So the command looks for an
+initrd's magic there: gzip (1f 8b) or a newc cpio ("0707"), the formats
+the harness writes; the command line never starts with either. When
+anything fails U-Boot resets, and QEMU, started with -no-reboot, exits
+instead of sitting at a prompt until the timeout.
 """
 
 import sys
@@ -27,8 +33,13 @@ ENV = [
     ("kernel_addr_r", "0x40400000"),
     ("ramdisk_addr_r", "0x44000000"),
     ("bootcmd", "echo conduit: booting the fw_cfg kernel; "
+                "mw.l ${ramdisk_addr_r} 0 1; "
                 "qfw load ${kernel_addr_r} ${ramdisk_addr_r}; "
-                "booti ${kernel_addr_r} - ${fdtcontroladdr}; "
+                "if itest.w *${ramdisk_addr_r} == 0x8b1f || "
+                "itest.l *${ramdisk_addr_r} == 0x37303730; then "
+                "echo conduit: with the fw_cfg initrd; "
+                "booti ${kernel_addr_r} ${ramdisk_addr_r}:${filesize} ${fdtcontroladdr}; "
+                "else booti ${kernel_addr_r} - ${fdtcontroladdr}; fi; "
                 "echo conduit: boot failed; reset"),
 ]
 
