@@ -44,6 +44,7 @@ BASE_TARBALL := $(BUILD)/debian/$(BASE_PKG)/root/usr/src/$(BASE_PKG).tar.xz
 export BUILD KTREE KSTOCK RESULTS TOP BASE_TARBALL
 
 .PHONY: help deps tree kernel kernel-stock kernel-unlocked kernel-stock-unlocked kconfig-tree initramfs boot boot-matrix demo test \
+	kernel-ffa-module kernel-ffa-module-unlocked \
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
 
 help:
@@ -55,6 +56,7 @@ help:
 	@echo "  series-list   show the series: commits, new files, diff sections"
 	@echo "  kernel        arm64 build of the patched tree (build/linux/out)"
 	@echo "  kernel-stock  arm64 build of the base tree (build/stock/out)"
+	@echo "  kernel-ffa-module  the patched tree with FF-A as modules (build/linux/out-ffa-module)"
 	@echo "  boot-matrix   every boot scenario on both kernels, table in build/boot-matrix.txt"
 	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
 	@echo "  kunit coverage cocci-test coccicheck lint series series-check bench boot-matrix"
@@ -168,6 +170,37 @@ kernel-stock: tree $(BUILD)/initramfs.list
 kernel-stock-unlocked:
 	$(call build_kernel,$(KSTOCK),$(FRAGMENT))
 
+# The patched kernel with FF-A and the echo client as modules, in its own
+# output directory of the patched tree (build/linux/out-ffa-module), and
+# the initrd that carries the two modules for /init to load.
+FRAGMENT_FFA_MODULE := $(T)/qemu-arm64-ffa-module.config
+KMAKE_FFAM = $(MAKE) --no-print-directory -C $(KTREE) O=out-ffa-module $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
+kernel-ffa-module: tree $(BUILD)/initramfs.list
+	@flock $(BUILD)/.kernel-ffa-module.lock $(MAKE) --no-print-directory kernel-ffa-module-unlocked
+
+kernel-ffa-module-unlocked:
+	@mkdir -p $(KTREE)/out-ffa-module
+	$(KMAKE_FFAM) -s allnoconfig
+	cd $(KTREE) && KCONFIG_CONFIG=out-ffa-module/.config ./scripts/kconfig/merge_config.sh -m \
+		-O out-ffa-module out-ffa-module/.config $(FRAGMENT) $(FRAGMENT_PATCHED) \
+		$(FRAGMENT_FFA_MODULE) >/dev/null
+	cd $(KTREE)/out-ffa-module && ../scripts/config --file .config \
+		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list
+	$(KMAKE_FFAM) -s olddefconfig
+	@for s in CONFIG_ARM_FFA_TRANSPORT=m CONFIG_SAMPLE_FFA_ECHO=m; do \
+		grep -qx $$s $(KTREE)/out-ffa-module/.config || { \
+		echo "kernel-ffa-module: $$s did not stick"; exit 1; }; done
+	@echo "kernel: building $(KTREE)/out-ffa-module"
+	@$(KMAKE_FFAM) -s Image modules 2>&1 | tee $(KTREE)/out-ffa-module/build.log | grep -v '^$$' || true; \
+		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of out-ffa-module failed," \
+		"see $(KTREE)/out-ffa-module/build.log"; rm -f $(KTREE)/out-ffa-module/arch/arm64/boot/Image; exit 1; }
+	@printf '%s\n' 'dir /modules 0755 0 0' \
+		'file /modules/ffa-core.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-core.ko 0644 0 0' \
+		'file /modules/ffa-module.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-module.ko 0644 0 0' \
+		'file /modules/ffa_echo.ko $(KTREE)/out-ffa-module/samples/ffa/ffa_echo.ko 0644 0 0' \
+		> $(BUILD)/ffa-module.list
+	$(KTREE)/out-ffa-module/usr/gen_init_cpio $(BUILD)/ffa-module.list > $(BUILD)/ffa-module.cpio
+
 # The patched kernel's config in another work tree of the series, for lint's
 # bisect tree and series-check's pristine tree: make kconfig-tree CONFIG_TREE=dir
 kconfig-tree: $(BUILD)/initramfs.list
@@ -179,7 +212,7 @@ kconfig-tree: $(BUILD)/initramfs.list
 
 # Every scenario in tools/testing/conduit/scenarios.py, on the stock and the
 # patched kernel; the table lands in build/boot-matrix.txt.
-boot-matrix: kernel kernel-stock firmware
+boot-matrix: kernel kernel-stock kernel-ffa-module firmware
 	@mkdir -p $(RESULTS)
 	@$(PY) $(T)/boot.py all --build $(BUILD) --results $(RESULTS)/boot-matrix.txt
 
@@ -187,7 +220,7 @@ boot: boot-matrix
 
 S ?= pkvm
 K ?= patched
-scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) firmware
+scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-%,$(S)),kernel-ffa-module) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
 # The demo boots the stack devices run: pKVM in protected mode in front of

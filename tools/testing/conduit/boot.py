@@ -82,7 +82,10 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
-            elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ")):
+            elif msg.startswith("module: "):
+                name, _, ret = msg.split(": ", 1)[1].partition(" ")
+                res.setdefault("modules", {})[name] = int(ret) if ret.lstrip("-").isdigit() else None
+            elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ", "conduit-before-modules: ")):
                 tag, row = msg.split(": ", 1)
                 res.setdefault(tag.replace("-", "_"), []).append(row)
             elif msg.startswith("rebind: "):
@@ -173,7 +176,8 @@ def run(kernel, name, build, timeout=None):
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
-    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
+    image = os.path.join(build, scen.get("kernel_dir") or os.path.join(KERNEL_TREES[kernel], "out"),
+                         "arch/arm64/boot/Image")
     if not os.path.exists(image):
         return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
                            "run 'make kernel' / 'make kernel-stock'")

@@ -15,6 +15,7 @@
 #define SYS_write	64
 #define SYS_mount	40
 #define SYS_reboot	142
+#define SYS_finit_module	273
 #define AT_FDCWD	-100
 #define O_RDONLY_NONBLOCK 04000
 #define O_WRONLY	01
@@ -454,6 +455,36 @@ static void rebind_ffa(void)
 	}
 }
 
+/*
+ * The ffa-module scenario's initrd carries the FF-A core, its driver and
+ * the echo client as modules: load them in that order when present, with
+ * the conduit table shown before, so that the harness sees the FF-A
+ * conduit ready before its driver exists.
+ */
+static void load_ffa_modules(void)
+{
+	static const char *const mods[] = {
+		"/modules/ffa-core.ko", "/modules/ffa-module.ko", "/modules/ffa_echo.ko",
+	};
+	unsigned long i;
+	long fd, ret;
+
+	fd = syscall6(SYS_openat, AT_FDCWD, (long)mods[0], 0, 0, 0, 0);
+	if (fd < 0)
+		return;
+	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+	dump("conduit-before-modules", "/sys/kernel/debug/firmware_conduit");
+	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+		fd = syscall6(SYS_openat, AT_FDCWD, (long)mods[i], 0, 0, 0, 0);
+		ret = fd < 0 ? fd : syscall6(SYS_finit_module, fd, (long)"", 0, 0, 0, 0);
+		if (fd >= 0)
+			syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
+		say_line(i == 0 ? "conduit-init: module: ffa-core " :
+			 i == 1 ? "conduit-init: module: ffa-module " :
+				  "conduit-init: module: ffa_echo ", ret);
+	}
+}
+
 void _start(void)
 {
 	say("conduit-init: userspace reached\n");
@@ -461,6 +492,7 @@ void _start(void)
 	mount_fs("sysfs", "/sys");
 	mount_fs("debugfs", "/sys/kernel/debug");
 	dump("cmdline", "/proc/cmdline");
+	load_ffa_modules();
 	dump("conduit", "/sys/kernel/debug/firmware_conduit");
 	/* Devices still waiting for deferred probing when userspace starts. */
 	dump("deferred", "/sys/kernel/debug/devices_deferred");

@@ -25,6 +25,8 @@ import subprocess
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIRMWARE_DIR = os.path.join(HERE, "firmware")
 EDK2 = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd"
+# Where the test firmware's boots load an external initrd (the DTB names it)
+INITRD_ADDR = "0x48200000"
 
 COMMON_APPEND = "console=ttyAMA0 initcall_debug ignore_loglevel panic=-1 printk.time=1"
 
@@ -164,6 +166,20 @@ for _mode in ("pkvm", "nvhe"):
         "checks": (["efivar_init_task_not_ready", "efivar_kthread_waited"] if _mode == "pkvm"
                    else ["efivar_calls_at_once"]) + ["patched_no_warnings"],
     }
+# FF-A and the echo client built as modules (make kernel-ffa-module) and
+# loaded by /init from an external initrd, long after pKVM is final: a
+# module is no gatekeeper, so the FF-A conduit is ready from the start.
+SCENARIOS["ffa-module-pkvm"] = {
+    "title": "pKVM protected, test SPMC, FF-A and the echo client loaded as modules",
+    "machine": "virt,secure=on,virtualization=on,gic-version=3",
+    "append": "kvm-arm.mode=protected",
+    "firmware": "none",
+    "kernels": ["patched"],
+    "kernel_dir": "linux/out-ffa-module",
+    "initrd": "ffa-module.cpio",
+    "checks": ["pkvm_up", "ffa_conduit_ready_without_driver", "ffa_modules_load",
+               "echo_ok", "ffa_through_pkvm", "patched_no_warnings"],
+}
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -213,9 +229,13 @@ def qemu_command(scen, image, build, base):
     firmware = os.path.join(build, "firmware", "conduit-fw.bin")
     if not os.path.exists(firmware):
         raise ScenarioError(f"no test firmware at {firmware}: run 'make firmware'")
+    initrd = os.path.join(build, scen["initrd"]) if scen.get("initrd") else None
+    if initrd and not os.path.exists(initrd):
+        raise ScenarioError(f"no initrd at {initrd}: run 'make kernel-ffa-module'")
     subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
                     "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"] +
-                   (["-r", str(scen["mem_regions"])] if scen.get("mem_regions") else []), check=True,
+                   (["-r", str(scen["mem_regions"])] if scen.get("mem_regions") else []) +
+                   (["-i", initrd, "-a", INITRD_ADDR] if initrd else []), check=True,
                    capture_output=True, text=True)
     return ["qemu-system-aarch64", "-M", scen["machine"], "-cpu", cpu, "-smp", "2",
             "-m", "1G", "-display", "none", "-monitor", "none", "-nic", "none",
@@ -223,7 +243,8 @@ def qemu_command(scen, image, build, base):
             # its own: on the shared console it interleaved with kernel lines.
             "-serial", "stdio", "-serial", f"file:{base}.fwlog", "-bios", firmware,
             "-device", f"loader,file={image},addr=0x40200000,force-raw=on",
-            "-device", f"loader,file={dtb},addr=0x48000000,force-raw=on",
+            "-device", f"loader,file={dtb},addr=0x48000000,force-raw=on"] + (
+            ["-device", f"loader,file={initrd},addr={INITRD_ADDR},force-raw=on"] if initrd else []) + [
             "-semihosting-config", "enable=on,target=native",
             "-fw_cfg", f"name=opt/conduit/fault,string={fw}",
             "-fw_cfg", "name=opt/conduit/log,string=secure"]
@@ -628,6 +649,19 @@ def check_efivar_calls_at_once(res):
     return ok, f"{calls or 'no lines'}"
 
 
+def check_ffa_conduit_ready_without_driver(res):
+    row = next((r.split() for r in res.get("conduit_before_modules") or []
+                if r.split()[0] == "ffa"), None)
+    ok = row is not None and row[1] == "ungated" and row[2] == "ready" and row[3] == "0"
+    return ok, f"before the modules: {' '.join(row) if row else 'no row'}"
+
+
+def check_ffa_modules_load(res):
+    mods = res.get("modules") or {}
+    ok = len(mods) == 3 and all(v == 0 for v in mods.values())
+    return ok, f"finit_module: {mods or 'nothing loaded'}"
+
+
 def check_echo_ok(res):
     echo = res.get("echo") or ""
     return echo.startswith("echo ok"), f"echo: {echo or 'no ffa_echo line'}"
@@ -740,6 +774,10 @@ CHECKS = {
                                  "no device is left deferred when userspace starts"),
     "echo_ok": ("any", check_echo_ok, "the echo round trip succeeds"),
     "patched_echo_ok": ("patched", check_echo_ok, "the echo round trip succeeds"),
+    "ffa_conduit_ready_without_driver": ("patched", check_ffa_conduit_ready_without_driver,
+                                         "FF-A as a module: its conduit is ungated, ready (0)"),
+    "ffa_modules_load": ("patched", check_ffa_modules_load,
+                         "/init loads ffa-core, ffa-module and ffa_echo"),
     "efivar_init_task_not_ready": ("patched", check_efivar_init_task_not_ready,
                                    "an init-task variable call while FF-A is pending gets "
                                    "EFI_NOT_READY"),
