@@ -13,6 +13,11 @@
 # The host (run.py) reads the counts from xtest's own output. Arguments for
 # xtest can be given on the kernel command line as xtest_args=a,b,c (commas
 # become spaces), e.g. xtest_args=-t,regression,1001,4001.
+#
+# When xtest itself dies (a signal: the client crashed inside a test case),
+# it is started again with every test case it had begun excluded (-x), so
+# that one crash costs one test case, not the rest of the run. After each
+# xtest process: "conduit-xtest: exit rc=<rc>".
 
 export PATH=/usr/sbin:/usr/bin
 say() { echo "conduit-xtest: $*"; }
@@ -51,8 +56,17 @@ fi
 
 say "running xtest $args"
 start=$(uptime_s)
-xtest $args
-rc=$?
+set -o pipefail
+excl= tries=0
+while :; do
+	xtest $args $excl 2>&1 | tee -a /tmp/xtest.out
+	rc=$?
+	say "exit rc=$rc"
+	tries=$((tries + 1))
+	[ $rc -ge 128 ] && [ $tries -lt 20 ] || break
+	excl=$(sed -n 's/^\* \([a-z0-9_]*\) .*/-x \1/p' /tmp/xtest.out | sort -u | tr '\n' ' ')
+	say "xtest died (rc $rc); again without the test cases it began"
+done
 say "done rc=$rc seconds=$(( $(uptime_s) - start ))"
 # tee-supplicant keeps /dev/teepriv0 open, and the TEE core waits for its
 # last user before it lets the device go: stop it, or power-off hangs.

@@ -85,7 +85,7 @@ done
 cp "$SW_TA"/*.ta "$root/usr/lib/optee_armtz/"
 ln -f "$bb" "$root/init"
 for a in sh mount mknod mkdir cat grep sed awk sleep poweroff date echo ls rm \
-	mdev kill pidof; do
+	mdev kill pidof tee sort tr; do
 	[ -e "$root/usr/bin/$a" ] || ln -s busybox "$root/usr/bin/$a"
 done
 cp "$HERE/init.sh" "$root/etc/xtest-init.sh"
