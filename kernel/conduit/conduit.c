@@ -181,8 +181,9 @@ VISIBLE_IF_KUNIT unsigned int conduit_nr_misuse;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_misuse);
 VISIBLE_IF_KUNIT unsigned int conduit_nr_warnings;
 EXPORT_SYMBOL_IF_KUNIT(conduit_nr_warnings);
-VISIBLE_IF_KUNIT DEFINE_RATELIMIT_STATE(conduit_ratelimit, CONDUIT_RATELIMIT_INTERVAL,
-					CONDUIT_RATELIMIT_BURST);
+VISIBLE_IF_KUNIT struct ratelimit_state conduit_ratelimit =
+	RATELIMIT_STATE_INIT(conduit_ratelimit, CONDUIT_RATELIMIT_INTERVAL,
+			     CONDUIT_RATELIMIT_BURST);
 EXPORT_SYMBOL_IF_KUNIT(conduit_ratelimit);
 
 /*
