@@ -245,7 +245,7 @@ def fmt_s(s):
 
 
 def table(build, kernels=KERNELS, modes=MODES):
-    rows = [("kernel", "mode", "passed", "failed", "skipped", "subtests (failed)",
+    rows = [("kernel", "mode", "passed", "failed", "skipped", "xtest subtests (failed)",
              "xtest time", "boot wall", "note")]
     for mode in modes:
         for kernel in kernels:
@@ -256,9 +256,12 @@ def table(build, kernels=KERNELS, modes=MODES):
             c = r["counts"]
             sub = r["summary"].get("subtests")
             subs = f"{sub[0]} ({sub[1]})" if sub else "-"
+            if sub and r.get("crashes"):
+                subs += " *"    # a process that died printed no summary
             note = r["row_failure"] or ""
             if not note and r.get("crashes"):
-                note = "xtest died in " + ", ".join(r["crashes"]) + " (restarted without it)"
+                note = ("xtest died in " + ", ".join(r["crashes"]) +
+                        " (restarted without it; * its summary is missing)")
             # xtest's own total, when one xtest process ran everything
             if not note and r["summary"].get("cases") and not r.get("crashes"):
                 n, m = r["summary"]["cases"]
