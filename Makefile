@@ -59,7 +59,7 @@ help:
 	@echo "  kernel-ffa-module  the patched tree with FF-A as modules (build/linux/out-ffa-module)"
 	@echo "  boot-matrix   every boot scenario on both kernels, table in build/boot-matrix.txt"
 	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
-	@echo "  xtest         OP-TEE's xtest on both kernels, pKVM/nVHE/EL1 (about 40 min; not in test)"
+	@echo "  xtest         OP-TEE's xtest on both kernels, pKVM/nVHE/EL1 (about 35 min; not in test)"
 	@echo "  kunit coverage cocci-test coccicheck lint series series-check bench boot-matrix"
 
 # ---------------------------------------------------------------------------
