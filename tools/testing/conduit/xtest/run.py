@@ -158,6 +158,8 @@ def reason(res):
         return res["not_started"]
     if res.get("timed_out") and not res["started"]:
         return f"timed out after {res['timeout']} s before xtest started"
+    if res.get("timed_out") and res["done"] is not None:
+        return f"xtest finished, but the guest did not power off within {res['timeout']} s"
     if res.get("timed_out"):
         last = res.get("last_case") or "?"
         return f"timed out after {res['timeout']} s in xtest (last test case started: {last})"
