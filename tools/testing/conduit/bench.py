@@ -617,7 +617,7 @@ def figures(build):
     pf = k.get("publish_fit")
     add("publish.per_callback", "publish: per-callback overhead (slope, UML)",
         pf["slope"] if pf else None, "ns", "<= 100 ns", pf["slope"] <= 100 if pf else False)
-    add("publish.linearity", f"publish: linear (R^2; growth exponent 1000->10000)",
+    add("publish.linearity", "publish: linear (R^2; growth exponent 1000->10000)",
         pf["r2"] if pf else None, "R^2", "R^2 >= 0.99, exponent <= 1.15",
         (pf["r2"] >= 0.99 and (pf["last_decade_exponent"] or 9) <= 1.15) if pf else False,
         lin_note(pf))

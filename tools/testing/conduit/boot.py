@@ -16,10 +16,8 @@ import argparse
 import json
 import os
 import re
-import shlex
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -187,20 +185,8 @@ def run(kernel, name, build, timeout=None):
         detail = getattr(e, "stderr", None) or ""
         detail = detail.strip().splitlines()[-1] if detail.strip() else str(e)
         return not_started(kernel, name, base, f"could not prepare the boot: {detail}")
-    limit = timeout or scen.get("timeout", 120)
-    start = time.monotonic()
-    with open(base + ".log", "w") as log:
-        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
-        log.flush()
-        try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=limit)
-            rc, timed_out = proc.returncode, False
-        except subprocess.TimeoutExpired:
-            rc, timed_out = None, True
-    wall = time.monotonic() - start
-    with open(base + ".log", errors="replace") as f:
-        text = f.read()
+    text, rc, timed_out, wall = sc.run_qemu(cmd, base + ".log",
+                                            timeout or scen.get("timeout", 120))
     res = parse_log(text)
     add_fwlog(res, base + ".fwlog")
     res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,

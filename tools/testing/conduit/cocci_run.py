@@ -130,7 +130,6 @@ def split_patch(text):
 def test(args):
     repo = os.path.abspath(args.repo)
     results = []
-    total_fail = 0
     for name, cocci in rules(repo):
         cdir = os.path.join(repo, "cocci", name)
         cases = sorted(os.path.basename(p)

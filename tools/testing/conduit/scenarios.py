@@ -20,7 +20,9 @@ A scenario is a dict:
 import os
 
 import re
+import shlex
 import subprocess
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIRMWARE_DIR = os.path.join(HERE, "firmware")
@@ -124,62 +126,56 @@ SCENARIOS["optee-pkvm"]["known_warnings"] = [
     r"^optee: mem_reclaim: 0x[0-9a-f]+ -95$",
     r"^\(NULL device \*\): unregister shm [0-9a-f]+ failed: -95$",
 ]
+
+
+def _variant(mode, what, firmware, append="", **extra):
+    """A scenario beside the matrix: MODE's machine and command line, the
+    given firmware, APPEND added."""
+    secure = ",secure=on" if firmware not in (None, "edk2") else ""
+    scen = {"title": f"{MODE_TITLES[mode]}, {what}",
+            "machine": f"virt{secure},{MODES[mode][0]},gic-version=3",
+            "append": f"{MODES[mode][1]} {append}".strip(),
+            "firmware": firmware}
+    scen.update(extra)
+    return scen
+
+
 # KVM fails before installing its hypervisor, in protected mode: firmware
 # hands over more memory ranges than pKVM's hypervisor can track
 # (HYP_MEMBLOCK_REGIONS, 128; arm64 itself takes 1024), so kvm_hyp_reserve()
 # reserves nothing and init_hyp_mode() fails before touching EL2. Nothing
 # traps host SMCs then, yet 7.3 keeps FF-A deferred behind
 # is_pkvm_initialized() for good.
-SCENARIOS["memblocks-pkvm"] = {
-    "title": "pKVM protected, test SPMC, 160 memory ranges (pKVM tracks 128)",
-    "machine": "virt,secure=on,virtualization=on,gic-version=3",
-    "append": "kvm-arm.mode=protected",
-    "firmware": "none",
-    "mem_regions": 160,
-    "checks": ["pkvm_failed_before_install", "stock_ffa_deferred_forever",
-               "patched_host_smc_ready", "patched_ffa_straight_to_el3",
-               "patched_echo_ok", "patched_nothing_deferred"],
-}
+SCENARIOS["memblocks-pkvm"] = _variant(
+    "pkvm", "test SPMC, 160 memory ranges (pKVM tracks 128)", "none", mem_regions=160,
+    checks=["pkvm_failed_before_install", "stock_ffa_deferred_forever",
+            "patched_host_smc_ready", "patched_ffa_straight_to_el3",
+            "patched_echo_ok", "patched_nothing_deferred"])
 # Unbind the FF-A core from its device and bind it again from /init: the
 # FF-A conduit stays as published (the version negotiated with pKVM's proxy
 # cannot be taken back), and the partitions come back.
 for _mode in ("pkvm", "nvhe"):
-    SCENARIOS[f"rebind-{_mode}"] = {
-        "title": f"{MODE_TITLES[_mode]}, test SPMC, FF-A unbound and bound again",
-        "machine": f"virt,secure=on,{MODES[_mode][0]},gic-version=3",
-        "append": f"{MODES[_mode][1]} conduit_init.rebind_ffa",
-        "firmware": "none",
-        "checks": ["ffa_rebinds", "echo_ok_after_rebind", "patched_ffa_conduit_kept",
-                   "patched_no_warnings"],
-    }
+    SCENARIOS[f"rebind-{_mode}"] = _variant(
+        _mode, "test SPMC, FF-A unbound and bound again", "none", "conduit_init.rebind_ffa",
+        checks=["ffa_rebinds", "echo_ok_after_rebind", "patched_ffa_conduit_kept",
+                "patched_no_warnings"])
 # EFI variable calls right after efisubsys_init(), from the init task and
 # from a kthread (test-only early consumer): held while FF-A holds its
 # conduit under pKVM, untouched without pKVM.
 for _mode in ("pkvm", "nvhe"):
-    SCENARIOS[f"efivars-{_mode}"] = {
-        "title": f"{MODE_TITLES[_mode]}, EDK2, EFI variable calls before FF-A publishes",
-        "machine": f"virt,{MODES[_mode][0]},gic-version=3",
-        "append": f"{MODES[_mode][1]} conduit_early_consumer.efi_vars=1",
-        "firmware": "edk2",
-        "kernels": ["patched"],
-        "timeout": 240,
-        "checks": (["efivar_init_task_not_ready", "efivar_kthread_waited"] if _mode == "pkvm"
-                   else ["efivar_calls_at_once"]) + ["patched_no_warnings"],
-    }
+    SCENARIOS[f"efivars-{_mode}"] = _variant(
+        _mode, "EDK2, EFI variable calls before FF-A publishes", "edk2",
+        "conduit_early_consumer.efi_vars=1", kernels=["patched"], timeout=240,
+        checks=(["efivar_init_task_not_ready", "efivar_kthread_waited"] if _mode == "pkvm"
+                else ["efivar_calls_at_once"]) + ["patched_no_warnings"])
 # FF-A and the echo client built as modules (make kernel-ffa-module) and
 # loaded by /init from an external initrd, long after pKVM is final: a
 # module is no gatekeeper, so the FF-A conduit is ready from the start.
-SCENARIOS["ffa-module-pkvm"] = {
-    "title": "pKVM protected, test SPMC, FF-A and the echo client loaded as modules",
-    "machine": "virt,secure=on,virtualization=on,gic-version=3",
-    "append": "kvm-arm.mode=protected",
-    "firmware": "none",
-    "kernels": ["patched"],
-    "kernel_dir": "linux/out-ffa-module",
-    "initrd": "ffa-module.cpio",
-    "checks": ["pkvm_up", "ffa_conduit_ready_without_driver", "ffa_modules_load",
-               "echo_ok", "ffa_through_pkvm", "patched_no_warnings"],
-}
+SCENARIOS["ffa-module-pkvm"] = _variant(
+    "pkvm", "test SPMC, FF-A and the echo client loaded as modules", "none",
+    kernels=["patched"], kernel_dir="linux/out-ffa-module", initrd="ffa-module.cpio",
+    checks=["pkvm_up", "ffa_conduit_ready_without_driver", "ffa_modules_load",
+            "echo_ok", "ffa_through_pkvm", "patched_no_warnings"])
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -202,6 +198,24 @@ EVENT_PATTERNS = [
     ("efi", re.compile(r"^efi: (?!.*memattr)")),
     ("optee", re.compile(r"^optee: ")),
 ]
+
+
+def run_qemu(cmd, log_path, timeout):
+    """Run a QEMU boot with its console in LOG_PATH (the command line is its
+    first line); (console text, exit code or None, timed out, wall seconds)."""
+    start = time.monotonic()
+    with open(log_path, "w") as log:
+        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
+        log.flush()
+        try:
+            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                  stdin=subprocess.DEVNULL, timeout=timeout)
+            rc, timed_out = proc.returncode, False
+        except subprocess.TimeoutExpired:
+            rc, timed_out = None, True
+    wall = time.monotonic() - start
+    with open(log_path, errors="replace") as f:
+        return f.read(), rc, timed_out, wall
 
 
 class ScenarioError(Exception):

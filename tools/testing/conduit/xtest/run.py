@@ -28,10 +28,7 @@ import argparse
 import json
 import os
 import re
-import shlex
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -203,19 +200,7 @@ def boot(kernel, mode, build, timeout, xtest_args):
     if why:
         res.update(parse(""), not_started=why, wall_seconds=0.0)
         return save(base, res)
-    start = time.monotonic()
-    with open(base + ".log", "w") as log:
-        log.write("# " + " ".join(shlex.quote(c) for c in cmd) + "\n")
-        log.flush()
-        try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, timeout=timeout)
-            rc, timed_out = proc.returncode, False
-        except subprocess.TimeoutExpired:
-            rc, timed_out = None, True
-    wall = time.monotonic() - start
-    with open(base + ".log", errors="replace") as f:
-        text = f.read()
+    text, rc, timed_out, wall = sc.run_qemu(cmd, base + ".log", timeout)
     res.update(parse(text), qemu_rc=rc, timed_out=timed_out, wall_seconds=round(wall, 1),
                log=base + ".log")
     last = [m.group(1) for m in map(CASE_START.match, text.splitlines()) if m]
