@@ -51,6 +51,22 @@ CALLING = re.compile(r"calling  (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? @ \d
 RETURNED = re.compile(r"initcall (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? returned (-?\d+) after (\d+) usecs")
 
 
+GLUED_KERNEL_LINE = re.compile(r"(?<=\S)(?=\[\s*\d+\.\d+\] )")
+
+
+def split_glued(text):
+    """The console's lines, with a kernel line that the console printed
+    before the newline of a line of /init's split off it again: /init writes
+    each line in one write, but the UART sends it out while kernel messages
+    go straight to the console."""
+    for line in text.splitlines():
+        if "conduit-init: " in line:
+            parts = GLUED_KERNEL_LINE.split(line, maxsplit=1)
+            yield from parts
+        else:
+            yield line
+
+
 def parse_log(text):
     """Return a dict describing the boot from its console output."""
     res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
@@ -58,7 +74,7 @@ def parse_log(text):
            "init_lines": [], "ffa_calls": [], "echo": None, "deferred": None,
            "ffa_version_at": None}
     last_ts = 0.0
-    for raw in text.splitlines():
+    for raw in split_glued(text):
         line = raw.rstrip("\r")
         m = TS.match(line)
         ts, body = (float(m.group(1)), m.group(2)) if m else (None, line)
