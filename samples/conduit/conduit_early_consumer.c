@@ -74,21 +74,25 @@ static int __init conduit_early_consumer(void)
 }
 early_initcall(conduit_early_consumer);
 
-/* GetNextVariable() from an empty name: the first variable of the store. */
-static efi_status_t efi_first_variable(void)
+/*
+ * GetNextVariable() from an empty name: the first variable of the store.
+ * Each caller has its own name buffer: the two calls may run at once.
+ */
+static efi_status_t efi_first_variable(efi_char16_t *name, unsigned long size)
 {
-	static efi_char16_t name[128];
-	unsigned long size = sizeof(name);
 	efi_guid_t guid = NULL_GUID;
 
 	name[0] = 0;
 	return efi.get_next_variable(&size, name, &guid);
 }
 
+static efi_char16_t efi_name_kthread[128], efi_name_init[128];
+
 static int efi_var_reader(void *unused)
 {
 	int before = conduit_status(CONDUIT_FFA);
-	efi_status_t status = efi_first_variable();
+	efi_status_t status = efi_first_variable(efi_name_kthread,
+						 sizeof(efi_name_kthread));
 
 	pr_info("kthread: get_next_variable = 0x%lx, ffa conduit %d before, %d after\n",
 		status, before, conduit_status(CONDUIT_FFA));
@@ -110,7 +114,7 @@ static int __init conduit_early_efi_vars(void)
 		pr_err("kthread: %ld\n", PTR_ERR(task));
 
 	before = conduit_status(CONDUIT_FFA);
-	status = efi_first_variable();
+	status = efi_first_variable(efi_name_init, sizeof(efi_name_init));
 	pr_info("init task: get_next_variable = 0x%lx, ffa conduit %d before, %d after\n",
 		status, before, conduit_status(CONDUIT_FFA));
 	return 0;
