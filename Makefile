@@ -27,7 +27,8 @@ PY     := python3
 # both trees are built with O=out inside the tree, so the command lines match.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 KMAKE_CC := $(if $(CCACHE),CC="ccache aarch64-linux-gnu-gcc")
-KMAKE = $(MAKE) --no-print-directory -C $(1) O=out $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
+# $(call KMAKE,tree[,outdir]): make in TREE with O=OUTDIR (default out)
+KMAKE = $(MAKE) --no-print-directory -C $(1) O=$(or $(2),out) $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
 
 FRAGMENT      := $(T)/qemu-arm64.config
 FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
@@ -122,28 +123,33 @@ $(BUILD)/initramfs.list: $(BUILD)/init
 
 initramfs: $(BUILD)/initramfs.list
 
-# $(call kconfig,tree,fragments...): allnoconfig + fragments, then check
-# that every "=y" line survived olddefconfig.
+# $(call kconfig,tree,fragments[,outdir]): allnoconfig + fragments in
+# TREE/OUTDIR (default out), then check that every "=y" and "=m" line
+# survived olddefconfig (a later fragment overrides an earlier one).
 define kconfig
-	$(call kconfig_unchecked,$(1),$(2))
-	@bad=$$(for f in $(2); do grep -o '^CONFIG_[A-Za-z0-9_]*=y' $$f; done | \
-		while read s; do grep -qx "$$s" $(1)/out/.config || echo "$$s"; done); \
+	$(call kconfig_unchecked,$(1),$(2),$(3))
+	@bad=$$(for f in $(2); do grep -o '^CONFIG_[A-Za-z0-9_]*=[ym]' $$f; done | \
+		awk -F= '{ v[$$1] = $$0 } END { for (k in v) print v[k] }' | \
+		while read s; do grep -qx "$$s" $(1)/$(or $(3),out)/.config || echo "$$s"; done); \
 	if [ -n "$$bad" ]; then echo "kernel: config fragment symbols did not stick in" \
-		"$(1)/out/.config:" $$bad; exit 1; fi
+		"$(1)/$(or $(3),out)/.config:" $$bad; exit 1; fi
 endef
 
 # The same without the check, for trees at commits that do not define every
 # symbol of the fragments yet (the test-only samples): olddefconfig drops
 # those.
 define kconfig_unchecked
-	$(call KMAKE,$(1)) -s allnoconfig
-	cd $(1) && KCONFIG_CONFIG=out/.config ./scripts/kconfig/merge_config.sh -m -O out \
-		out/.config $(2) >/dev/null
-	cd $(1)/out && ../scripts/config --file .config \
+	@mkdir -p $(1)/$(or $(3),out)
+	$(call KMAKE,$(1),$(3)) -s allnoconfig
+	cd $(1) && KCONFIG_CONFIG=$(or $(3),out)/.config ./scripts/kconfig/merge_config.sh -m \
+		-O $(or $(3),out) $(or $(3),out)/.config $(2) >/dev/null
+	cd $(1)/$(or $(3),out) && ../scripts/config --file .config \
 		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list
-	$(call KMAKE,$(1)) -s olddefconfig
+	$(call KMAKE,$(1),$(3)) -s olddefconfig
 endef
 
+# $(call build_kernel,tree,fragments[,outdir[,targets]]): configure and
+# build TARGETS (default Image) in TREE/OUTDIR (default out).
 define build_kernel
 	@if [ "$$(id -u)" != 0 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then \
 		echo "kernel: no aarch64-linux-gnu-gcc: run 'sudo apt-get install gcc-aarch64-linux-gnu'"; \
@@ -151,11 +157,12 @@ define build_kernel
 	@avail=$$(df -Pk $(BUILD) | awk 'NR==2{print int($$4/1048576)}'); \
 	if [ "$$avail" -lt 3 ]; then echo "kernel: only $${avail} GiB free under $(BUILD);" \
 		"a kernel build needs about 3 GiB more: free some space"; exit 1; fi
-	$(call kconfig,$(1),$(2))
-	@echo "kernel: building $(1)"
-	@$(call KMAKE,$(1)) -s Image 2>&1 | tee $(1)/out/build.log | grep -v '^$$' || true; \
-		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of $(1) failed," \
-		"see $(1)/out/build.log"; rm -f $(1)/out/arch/arm64/boot/Image; exit 1; }
+	$(call kconfig,$(1),$(2),$(3))
+	@echo "kernel: building $(1)/$(or $(3),out)"
+	@$(call KMAKE,$(1),$(3)) -s $(or $(4),Image) 2>&1 | tee $(1)/$(or $(3),out)/build.log | \
+		grep -v '^$$' || true; \
+		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of $(1)/$(or $(3),out) failed," \
+		"see $(1)/$(or $(3),out)/build.log"; rm -f $(1)/$(or $(3),out)/arch/arm64/boot/Image; exit 1; }
 endef
 
 # One build at a time per tree: two makes in one O= directory corrupt it.
@@ -175,26 +182,11 @@ kernel-stock-unlocked:
 # output directory of the patched tree (build/linux/out-ffa-module), and
 # the initrd that carries the two modules for /init to load.
 FRAGMENT_FFA_MODULE := $(T)/qemu-arm64-ffa-module.config
-KMAKE_FFAM = $(MAKE) --no-print-directory -C $(KTREE) O=out-ffa-module $(ARCH_ARGS) $(KMAKE_CC) -j$(JOBS)
 kernel-ffa-module: tree $(BUILD)/initramfs.list
 	@flock $(BUILD)/.kernel-ffa-module.lock $(MAKE) --no-print-directory kernel-ffa-module-unlocked
 
 kernel-ffa-module-unlocked:
-	@mkdir -p $(KTREE)/out-ffa-module
-	$(KMAKE_FFAM) -s allnoconfig
-	cd $(KTREE) && KCONFIG_CONFIG=out-ffa-module/.config ./scripts/kconfig/merge_config.sh -m \
-		-O out-ffa-module out-ffa-module/.config $(FRAGMENT) $(FRAGMENT_PATCHED) \
-		$(FRAGMENT_FFA_MODULE) >/dev/null
-	cd $(KTREE)/out-ffa-module && ../scripts/config --file .config \
-		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list
-	$(KMAKE_FFAM) -s olddefconfig
-	@for s in CONFIG_ARM_FFA_TRANSPORT=m CONFIG_SAMPLE_FFA_ECHO=m; do \
-		grep -qx $$s $(KTREE)/out-ffa-module/.config || { \
-		echo "kernel-ffa-module: $$s did not stick"; exit 1; }; done
-	@echo "kernel: building $(KTREE)/out-ffa-module"
-	@$(KMAKE_FFAM) -s Image modules 2>&1 | tee $(KTREE)/out-ffa-module/build.log | grep -v '^$$' || true; \
-		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of out-ffa-module failed," \
-		"see $(KTREE)/out-ffa-module/build.log"; rm -f $(KTREE)/out-ffa-module/arch/arm64/boot/Image; exit 1; }
+	$(call build_kernel,$(KTREE),$(FRAGMENT) $(FRAGMENT_PATCHED) $(FRAGMENT_FFA_MODULE),out-ffa-module,Image modules)
 	@printf '%s\n' 'dir /modules 0755 0 0' \
 		'file /modules/ffa-core.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-core.ko 0644 0 0' \
 		'file /modules/ffa-module.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-module.ko 0644 0 0' \
