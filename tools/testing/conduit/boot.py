@@ -96,15 +96,15 @@ def parse_log(text):
                 res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
             elif msg.startswith("conduit: "):
                 res["conduit_debugfs"].append(msg.split(": ", 1)[1])
-            elif msg.startswith("module: "):
-                name, _, ret = msg.split(": ", 1)[1].partition(" ")
-                res.setdefault("modules", {})[name] = int(ret) if ret.lstrip("-").isdigit() else None
+            elif msg.startswith(("module: ", "rebind: ")):
+                # "<what>: <name> <return value>"
+                what, _, rest = msg.partition(": ")
+                name, _, ret = rest.partition(" ")
+                res.setdefault({"module": "modules"}.get(what, what), {})[name] = \
+                    int(ret) if ret.lstrip("-").isdigit() else None
             elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ", "conduit-before-modules: ")):
                 tag, row = msg.split(": ", 1)
                 res.setdefault(tag.replace("-", "_"), []).append(row)
-            elif msg.startswith("rebind: "):
-                step, _, ret = msg.split(": ", 1)[1].partition(" ")
-                res.setdefault("rebind", {})[step] = int(ret) if ret.lstrip("-").isdigit() else None
             elif msg.startswith("tee: "):
                 res["events"].append((last_ts, "/init", msg))
             elif msg.startswith("deferred: "):
@@ -193,8 +193,9 @@ def run(kernel, name, build, timeout=None):
     image = os.path.join(build, scen.get("kernel_dir") or os.path.join(KERNEL_TREES[kernel], "out"),
                          "arch/arm64/boot/Image")
     if not os.path.exists(image):
+        target = scen.get("build_target") or ("kernel-stock" if kernel == "stock" else "kernel")
         return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
-                           "run 'make kernel' / 'make kernel-stock'")
+                           f"run 'make {target}'")
     try:
         cmd = sc.qemu_command(scen, image, build, base)
     except (OSError, subprocess.CalledProcessError, sc.ScenarioError) as e:

@@ -96,8 +96,9 @@ static void mount_fs(const char *type, const char *dir)
 
 /*
  * Print a file line by line, each line prefixed, so the harness can parse
- * it. Each line goes out in one write, so that kernel messages the console
- * prints meanwhile cannot land in the middle of it.
+ * it. Each line goes out in one write, which keeps kernel messages the
+ * console prints meanwhile out of its middle; one can still land just
+ * before its newline, and boot.py's split_glued() takes it off again.
  */
 static void dump(const char *tag, const char *path)
 {
@@ -378,18 +379,17 @@ static int tee_request(void)
 	return 0;
 }
 
-/*
- * PREFIX and V in decimal as one line, in one write: kernel messages that
- * the console prints meanwhile cannot land in the middle of it.
- */
-static void say_line(const char *prefix, long v)
+/* "conduit-init: WHAT: NAME V" as one line, in one write (see dump()). */
+static void say_result(const char *what, const char *name, long v)
 {
-	char line[96], num[24];
+	const char *part[] = { "conduit-init: ", what, ": ", name, " " };
+	char line[128], num[24];
 	const char *n = fmt_num(num, v);
-	unsigned long i = 0;
+	unsigned long i = 0, k;
 
-	while (*prefix && i < sizeof(line) - 26)
-		line[i++] = *prefix++;
+	for (k = 0; k < sizeof(part) / sizeof(part[0]); k++)
+		for (; *part[k] && i < sizeof(line) - 26; part[k]++)
+			line[i++] = *part[k];
 	while (*n)
 		line[i++] = *n++;
 	line[i++] = '\n';
@@ -442,15 +442,14 @@ static void rebind_ffa(void)
 		"/sys/bus/platform/drivers/arm-ffa/unbind",
 		"/sys/bus/platform/drivers/arm-ffa/bind",
 	};
+	static const char *const step[2] = { "unbind", "bind" };
 	static const char *const tag[2] = { "conduit-unbound", "conduit-rebound" };
-	long ret;
 	int k;
 
 	if (!cmdline_has("conduit_init.rebind_ffa"))
 		return;
 	for (k = 0; k < 2; k++) {
-		ret = sysfs_write(path[k], "arm-ffa");
-		say_line(k ? "conduit-init: rebind: bind " : "conduit-init: rebind: unbind ", ret);
+		say_result("rebind", step[k], sysfs_write(path[k], "arm-ffa"));
 		dump(tag[k], "/sys/kernel/debug/firmware_conduit");
 	}
 }
@@ -463,25 +462,25 @@ static void rebind_ffa(void)
  */
 static void load_ffa_modules(void)
 {
-	static const char *const mods[] = {
-		"/modules/ffa-core.ko", "/modules/ffa-module.ko", "/modules/ffa_echo.ko",
+	static const struct { const char *name, *path; } mods[] = {
+		{ "ffa-core", "/modules/ffa-core.ko" },
+		{ "ffa-module", "/modules/ffa-module.ko" },
+		{ "ffa_echo", "/modules/ffa_echo.ko" },
 	};
 	unsigned long i;
 	long fd, ret;
 
-	fd = syscall6(SYS_openat, AT_FDCWD, (long)mods[0], 0, 0, 0, 0);
-	if (fd < 0)
-		return;
-	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
-	dump("conduit-before-modules", "/sys/kernel/debug/firmware_conduit");
 	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
-		fd = syscall6(SYS_openat, AT_FDCWD, (long)mods[i], 0, 0, 0, 0);
+		fd = syscall6(SYS_openat, AT_FDCWD, (long)mods[i].path, 0, 0, 0, 0);
+		if (i == 0) {
+			if (fd < 0)
+				return;	/* not the ffa-module scenario */
+			dump("conduit-before-modules", "/sys/kernel/debug/firmware_conduit");
+		}
 		ret = fd < 0 ? fd : syscall6(SYS_finit_module, fd, (long)"", 0, 0, 0, 0);
 		if (fd >= 0)
 			syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
-		say_line(i == 0 ? "conduit-init: module: ffa-core " :
-			 i == 1 ? "conduit-init: module: ffa-module " :
-				  "conduit-init: module: ffa_echo ", ret);
+		say_result("module", mods[i].name, ret);
 	}
 }
 

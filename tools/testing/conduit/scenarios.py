@@ -15,6 +15,11 @@ A scenario is a dict:
   matrix     the row the scenario fills in the boot matrix, (mode, firmware)
   checks     names of scenario checks, see CHECKS below
   timeout    seconds (default 120)
+  mem_regions  test firmware only: the DTB describes RAM as that many ranges
+  kernel_dir   the kernel's output directory under build/, instead of the
+               kernel's own (build/linux/out, build/stock/out)
+  initrd     test firmware only: an external initrd under build/
+  build_target the make target that builds kernel_dir and initrd
 """
 
 import os
@@ -174,6 +179,7 @@ for _mode in ("pkvm", "nvhe"):
 SCENARIOS["ffa-module-pkvm"] = _variant(
     "pkvm", "test SPMC, FF-A and the echo client loaded as modules", "none",
     kernels=["patched"], kernel_dir="linux/out-ffa-module", initrd="ffa-module.cpio",
+    build_target="kernel-ffa-module",
     checks=["pkvm_up", "ffa_conduit_ready_without_driver", "ffa_modules_load",
             "echo_ok", "ffa_through_pkvm", "patched_no_warnings"])
 SCENARIOS["early-consumer"] = {
@@ -189,7 +195,8 @@ SCENARIOS["early-consumer"] = {
 # printk lines worth a place on the timeline, besides the actors' initcalls.
 EVENT_PATTERNS = [
     ("conduit", re.compile(r"^conduit: ")),
-    ("kvm", re.compile(r"kvm \[\d+\]: .*((Protected|nVHE|VHE|Hyp).*(initialized|mode)|conduit)")),
+    ("kvm", re.compile(r"kvm \[\d+\]: .*((Protected|nVHE|VHE|Hyp).*(initialized|mode)|conduit|"
+                       r"hyp memblocks)")),
     ("arm_ffa", re.compile(r"^(ARM FF-A|arm_ffa|ffa)[: ]", re.I)),
     ("ffa_echo", re.compile(r"^ffa_echo: ")),
     ("early_consumer", re.compile(r"^conduit_early_consumer: ")),
@@ -245,7 +252,7 @@ def qemu_command(scen, image, build, base):
         raise ScenarioError(f"no test firmware at {firmware}: run 'make firmware'")
     initrd = os.path.join(build, scen["initrd"]) if scen.get("initrd") else None
     if initrd and not os.path.exists(initrd):
-        raise ScenarioError(f"no initrd at {initrd}: run 'make kernel-ffa-module'")
+        raise ScenarioError(f"no initrd at {initrd}: run 'make {scen['build_target']}'")
     subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
                     "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"] +
                    (["-r", str(scen["mem_regions"])] if scen.get("mem_regions") else []) +
@@ -490,14 +497,25 @@ def check_patched_no_warnings(res):
     return not found, f"{len(found)} warnings: " + " | ".join(found[:3])
 
 
-def conduit_row(res, name):
+def conduit_row(res, name, table="conduit_debugfs"):
     """The debugfs row of a conduit, split: name gatekeeper state status
-    claimant published_ns callbacks waiters devices."""
-    for r in res["conduit_debugfs"]:
+    claimant published_ns callbacks waiters devices. TABLE names the dump:
+    the one at /init's start, or one /init took later (conduit_unbound,
+    conduit_rebound, conduit_before_modules)."""
+    for r in res.get(table) or []:
         f = r.split()
         if f and f[0] == name:
             return f
     return None
+
+
+def ready_zero(row):
+    """A debugfs row of a conduit that is ready with status 0."""
+    return row is not None and len(row) > 3 and row[2] == "ready" and row[3] == "0"
+
+
+def show_row(row):
+    return " ".join(row) if row else "no row"
 
 
 def check_ready_early(res, name, who, line):
@@ -508,7 +526,7 @@ def check_ready_early(res, name, who, line):
     if not f or len(f) < 4:
         return False, f"no {name} row in /sys/kernel/debug/firmware_conduit"
     at, efi = first_event(res, who, line), start_of(res, "efisubsys_init")
-    ok = f[2] == "ready" and f[3] == "0" and at is not None and efi is not None and at < efi
+    ok = ready_zero(f) and at is not None and efi is not None and at < efi
     return ok, " ".join(f) + f" (published at {at}, efisubsys_init at {efi})"
 
 
@@ -575,18 +593,10 @@ def check_patched_nothing_deferred(res):
     return not res["deferred"], f"devices_deferred: {res['deferred']}"
 
 
-def kernel_log(res):
-    try:
-        return open(res["log"], errors="replace").read()
-    except OSError:
-        return ""
-
-
 def check_pkvm_failed_before_install(res):
     """pKVM could not reserve its memory, so kvm_arm_init() failed in
     init_hyp_mode() before anything was installed at EL2."""
-    log = kernel_log(res)
-    reserve = "Failed to register hyp memblocks" in log
+    reserve = first_event(res, "kvm", r"Failed to register hyp memblocks") is not None
     ret = res["initcalls"].get("kvm_arm_init", {}).get("ret")
     up = first_event(res, "kvm", r"initialized successfully") is not None
     return (reserve and ret is not None and ret < 0 and not up,
@@ -596,8 +606,7 @@ def check_pkvm_failed_before_install(res):
 def check_patched_host_smc_ready(res):
     """The host SMC conduit is published 0: nothing at EL2 traps."""
     row = conduit_row(res, "host-smc")
-    return (row is not None and row[2] == "ready" and row[3] == "0",
-            f"host-smc: {' '.join(row) if row else 'no debugfs row'}")
+    return ready_zero(row), f"host-smc: {show_row(row)}"
 
 
 def check_patched_ffa_straight_to_el3(res):
@@ -619,12 +628,9 @@ def check_echo_ok_after_rebind(res):
 
 
 def check_patched_ffa_conduit_kept(res):
-    rows = {}
-    for tag in ("conduit_unbound", "conduit_rebound"):
-        row = next((r.split() for r in res.get(tag) or [] if r.split()[0] == "ffa"), None)
-        rows[tag] = row
-    ok = all(r is not None and r[2] == "ready" and r[3] == "0" for r in rows.values())
-    return ok, "; ".join(f"{t}: {' '.join(r) if r else 'no row'}" for t, r in rows.items())
+    rows = {t: conduit_row(res, "ffa", t) for t in ("conduit_unbound", "conduit_rebound")}
+    ok = all(ready_zero(r) for r in rows.values())
+    return ok, "; ".join(f"{t}: {show_row(r)}" for t, r in rows.items())
 
 
 EFI_NOT_READY = (1 << 63) | 6
@@ -664,10 +670,8 @@ def check_efivar_calls_at_once(res):
 
 
 def check_ffa_conduit_ready_without_driver(res):
-    row = next((r.split() for r in res.get("conduit_before_modules") or []
-                if r.split()[0] == "ffa"), None)
-    ok = row is not None and row[1] == "ungated" and row[2] == "ready" and row[3] == "0"
-    return ok, f"before the modules: {' '.join(row) if row else 'no row'}"
+    row = conduit_row(res, "ffa", "conduit_before_modules")
+    return ready_zero(row) and row[1] == "ungated", f"before the modules: {show_row(row)}"
 
 
 def check_ffa_modules_load(res):
