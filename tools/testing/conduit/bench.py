@@ -26,7 +26,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -146,25 +145,15 @@ def boot_once(build, kernel, scen_name, extra_append, tag, timeout=180):
     harness's own boot records is overwritten."""
     scen = dict(sc.SCENARIOS[scen_name])
     scen["append"] = (scen.get("append", "") + " " + extra_append).strip()
-    image = os.path.join(build, bt.KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
+    image = bt.kernel_image(build, kernel)
     d = os.path.join(out_dir(build), "boots")
     os.makedirs(d, exist_ok=True)
     base = os.path.join(d, f"{kernel}-{scen_name}-{tag}")
     cmd = sc.qemu_command(scen, image, build, base)
-    start = time.monotonic()
-    timed_out = False
-    with open(base + ".log", "w") as log:
-        log.write("# " + " ".join(cmd) + "\n")
-        log.flush()
-        try:
-            subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT,
-                           stdin=subprocess.DEVNULL, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-    text = open(base + ".log", errors="replace").read()
+    text, _, timed_out, wall = sc.run_qemu(cmd, base + ".log", timeout)
     res = bt.parse_log(text)
     bt.add_fwlog(res, base + ".fwlog")
-    res.update(timed_out=timed_out, wall_seconds=round(time.monotonic() - start, 2),
+    res.update(timed_out=timed_out, wall_seconds=round(wall, 2),
                log=base + ".log", bench=bench_lines(text))
     return res
 

@@ -165,6 +165,12 @@ def add_fwlog(res, path):
                                          "call": fw.group(5), "result": fw.group(7)})
 
 
+def kernel_image(build, kernel, scen=None):
+    """The Image a scenario boots: KERNEL's, or the scenario's own build."""
+    out = (scen or {}).get("kernel_dir") or os.path.join(KERNEL_TREES[kernel], "out")
+    return os.path.join(build, out, "arch/arm64/boot/Image")
+
+
 def not_started(kernel, name, base, why):
     """The result of a scenario that could not start: one failed check."""
     res = parse_log("")
@@ -190,8 +196,7 @@ def run(kernel, name, build, timeout=None):
     outdir = os.path.join(build, "boots")
     os.makedirs(outdir, exist_ok=True)
     base = os.path.join(outdir, f"{kernel}-{name}")
-    image = os.path.join(build, scen.get("kernel_dir") or os.path.join(KERNEL_TREES[kernel], "out"),
-                         "arch/arm64/boot/Image")
+    image = kernel_image(build, kernel, scen)
     if not os.path.exists(image):
         target = scen.get("build_target") or ("kernel-stock" if kernel == "stock" else "kernel")
         return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "

@@ -32,11 +32,11 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
+import boot as bt  # noqa: E402
 import scenarios as sc  # noqa: E402
 
-KERNEL_TREES = {"stock": "stock", "patched": "linux"}
 KERNELS = ["stock", "patched"]
-MODES = ["pkvm", "nvhe", "el1"]
+MODES = list(sc.MODES)
 # The optee-* scenarios' command line, without initcall_debug (thousands
 # of console lines) and without the SMC trace (-d int).
 APPEND = "console=ttyAMA0 panic=-1 printk.time=1"
@@ -180,7 +180,7 @@ def boot(kernel, mode, build, timeout, xtest_args):
     os.makedirs(d, exist_ok=True)
     base = os.path.join(d, f"{kernel}-{mode}")
     res = {"kernel": kernel, "mode": mode, "timeout": timeout, "xtest_args": xtest_args}
-    image = os.path.join(build, KERNEL_TREES[kernel], "out/arch/arm64/boot/Image")
+    image = bt.kernel_image(build, kernel)
     initrd = os.path.join(d, "initrd.cpio.gz")
     scen = dict(sc.SCENARIOS[f"optee-{mode}"])
     scen.pop("trace_smc", None)     # -d int: gigabytes over a whole xtest run
