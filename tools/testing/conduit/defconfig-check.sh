@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # arm64 defconfig, plus the series' options (defconfig-series.config), built
-# from the upstream commits of the series: does it add compiler or modpost
-# warnings to what the base gives?
+# from the upstream commits of the series: does it add compiler warnings
+# to what the base gives?
 #
 #   defconfig-check.sh BUILD KTREE RESULT
 #
@@ -17,9 +17,9 @@
 # built: on two cores they would double the time, and only a header change
 # (a prototype in <linux/device/driver.h>) reaches them. The base builds
 # only the objects that warned in the patched build, because an object
-# with no warning cannot hold a new one. A warning is "new" when the base build of the same object does
-# not print the same message for the same file (line numbers ignored: the
-# series moves lines). Prints one PASS/FAIL line, also written to RESULT.
+# with no warning cannot hold a new one. A warning is "new" when the base
+# build of the same object does not print the same message for the same
+# file (line numbers ignored: the series moves lines). Prints one PASS/FAIL line, also written to RESULT.
 set -euo pipefail
 
 build=$1; ktree=$2; result=$3
@@ -51,12 +51,10 @@ configure() {	# configure SRC OUT
 	mk "$1" "$2" -s olddefconfig
 }
 
-# Compiler lines "path:line:col: warning: text [-Wflag]" and modpost's
-# "WARNING: modpost: text", reduced to "path: text" with the source tree
-# prefix and line numbers gone.
+# Compiler lines "path:line:col: warning: text [-Wflag]", reduced to
+# "path: text" with the source tree prefix and line numbers gone.
 warnings() {
-	sed -E -n -e "s#^($1/|$2/)?([^: ]+):[0-9]+:([0-9]+:)? warning: (.*)#\2: \4#p" \
-		-e 's#^(WARNING: modpost: .*)#\1#p' | sort -u
+	sed -E -n "s#^($1/|$2/)?([^: ]+):[0-9]+:([0-9]+:)? warning: (.*)#\2: \4#p" | sort -u
 }
 
 src_patched=$(worktree patched upstream)
