@@ -628,6 +628,27 @@ def cmd_series_check(a):
     return 1 if r.failed else 0
 
 
+def check_emails(r):
+    """The emails as written: every template field filled in, and each
+    patch's notes from SERIES between its --- and its diffstat."""
+    emls = sorted(os.path.join(SERIESDIR, e) for e in os.listdir(SERIESDIR)
+                  if e.endswith(".eml"))
+    left = sorted({f"{os.path.basename(e)[:4]} {m}" for e in emls
+                   for m in re.findall(r"@[A-Z][A-Z_]+@", open(e).read())})
+    r.add(not left, "series-check emails: every @FIELD@ filled in"
+          + (f"; left: {', '.join(left)}" if left else ""))
+    notes = manifest_notes()
+    placed = 0
+    for path, lines in zip(emls[1:], notes):
+        text = "\n".join(lines).strip("\n")
+        below = open(path).read().partition("\n---\n")[2]
+        first = fill_results(text).splitlines()[0] if text else None
+        if first is None or below.startswith(first + "\n"):
+            placed += 1
+    r.add(len(emls) == len(notes) + 1 and placed == len(notes),
+          f"series-check emails: notes below the --- in {placed} of {len(notes)} patches")
+
+
 def _series_check(r):
     t0 = time.time()
     info = os.path.join(SERIESDIR, "series.info")
@@ -636,6 +657,7 @@ def _series_check(r):
         raise Fail("no build/series/series.mbox: run 'make series' first")
     kv = dict(ln.split(" ", 1) for ln in open(info).read().splitlines())
     base, tip, n = kv["base"], kv["tip"], int(kv["commits"])
+    check_emails(r)
     ident = open(os.path.join(KTREE, ".git", "conduit-base")).read().strip()
     # The mbox differs on every run (Date:, Message-Id:) but is made from
     # the same commits: key the cached verdict on those.
