@@ -35,7 +35,7 @@ FRAGMENT_PATCHED := $(T)/qemu-arm64-patched.config
 
 # Suites that `make test` runs, in order; each .mk fragment appends its own.
 # A suite writes PASS/FAIL lines to $(RESULTS)/<suite>.txt.
-TEST_SUITES := series-check-manifest boot-matrix
+TEST_SUITES := series-check-manifest harness-selftest boot-matrix
 
 # The default base: Debian's linux-source-7.3 (trixie-backports), fetched
 # through a private apt configuration; see tools/testing/conduit/debian-fetch.sh.
@@ -210,6 +210,11 @@ boot-matrix: kernel kernel-stock kernel-ffa-module firmware
 	@$(PY) $(T)/boot.py all --build $(BUILD) --results $(RESULTS)/boot-matrix.txt
 
 boot: boot-matrix
+
+# The console parser under every boot check, on made-up console text.
+harness-selftest:
+	@mkdir -p $(RESULTS)
+	@$(PY) $(T)/harness_selftest.py | tee $(RESULTS)/harness-selftest.txt
 
 S ?= pkvm
 K ?= patched

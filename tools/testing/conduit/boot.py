@@ -51,7 +51,8 @@ CALLING = re.compile(r"calling  (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? @ \d
 RETURNED = re.compile(r"initcall (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? returned (-?\d+) after (\d+) usecs")
 
 
-GLUED_KERNEL_LINE = re.compile(r"(?<=\S)(?=\[\s*\d+\.\d+\] )")
+# A kernel line starting anywhere but at the start of a line of /init.
+GLUED_KERNEL_LINE = re.compile(r"(?<=.)(?=\[\s*\d+\.\d+\] )")
 
 
 def split_glued(text):

@@ -56,6 +56,28 @@ static void say(const char *s)
 	syscall6(SYS_write, 1, (long)s, len(s), 0, 0, 0);
 }
 
+/*
+ * Output lines are built with put() and put_num() and written by put_end()
+ * in one write(). The console prints kernel messages from its own context
+ * while /init's write drains, so one can still land inside a line that took
+ * several writes; with one write it can only land before the newline, and
+ * boot.py's split_glued() takes it off again.
+ */
+static char out_line[600];
+static unsigned long out_len;
+
+static void put_char(char c)
+{
+	if (out_len < sizeof(out_line) - 1)
+		out_line[out_len++] = c;
+}
+
+static void put(const char *s)
+{
+	while (*s)
+		put_char(*s++);
+}
+
 /* V in decimal, written backwards from the end of BUF; returns its start. */
 static const char *fmt_num(char buf[24], long v)
 {
@@ -74,11 +96,19 @@ static const char *fmt_num(char buf[24], long v)
 	return p;
 }
 
-static void say_num(long v)
+static void put_num(long v)
 {
 	char buf[24];
 
-	say(fmt_num(buf, v));
+	put(fmt_num(buf, v));
+}
+
+/* End the line built so far and write it out. */
+static void put_end(void)
+{
+	out_line[out_len++] = '\n';
+	syscall6(SYS_write, 1, (long)out_line, out_len, 0, 0, 0);
+	out_len = 0;
 }
 
 static void mount_fs(const char *type, const char *dir)
@@ -86,60 +116,49 @@ static void mount_fs(const char *type, const char *dir)
 	long ret = syscall6(SYS_mount, (long)type, (long)dir, (long)type, 0, 0, 0);
 
 	if (ret) {
-		say("conduit-init: mount ");
-		say(dir);
-		say(" failed: ");
-		say_num(ret);
-		say("\n");
+		put("conduit-init: mount ");
+		put(dir);
+		put(" failed: ");
+		put_num(ret);
+		put_end();
 	}
 }
 
-/*
- * Print a file line by line, each line prefixed, so the harness can parse
- * it. Each line goes out in one write, which keeps kernel messages the
- * console prints meanwhile out of its middle; one can still land just
- * before its newline, and boot.py's split_glued() takes it off again.
- */
+/* Print a file line by line, each line prefixed, so the harness can parse it. */
 static void dump(const char *tag, const char *path)
 {
-	static char buf[8192], line[512];
-	unsigned long at = 0, t;
+	static char buf[8192];
 	long fd, n, i;
+	int open = 0;
 
 	fd = syscall6(SYS_openat, AT_FDCWD, (long)path, 0, 0, 0, 0);
 	if (fd < 0) {
-		say("conduit-init: ");
-		say(tag);
-		say(": unavailable (");
-		say_num(fd);
-		say(")\n");
+		put("conduit-init: ");
+		put(tag);
+		put(": unavailable (");
+		put_num(fd);
+		put(")");
+		put_end();
 		return;
 	}
 	while ((n = syscall6(SYS_read, fd, (long)buf, sizeof(buf), 0, 0, 0)) > 0) {
 		for (i = 0; i < n; i++) {
-			if (at == 0) {
-				for (t = 0; "conduit-init: "[t]; t++)
-					line[at++] = "conduit-init: "[t];
-				for (t = 0; tag[t] && at < 64; t++)
-					line[at++] = tag[t];
-				line[at++] = ':';
-				line[at++] = ' ';
+			if (!open) {
+				put("conduit-init: ");
+				put(tag);
+				put(": ");
+				open = 1;
 			}
-			if (buf[i] != '\n' && at < sizeof(line) - 2)
-				line[at++] = buf[i];
 			if (buf[i] == '\n') {
-				line[at++] = '\n';
-				line[at] = 0;
-				say(line);
-				at = 0;
+				put_end();
+				open = 0;
+			} else {
+				put_char(buf[i]);
 			}
 		}
 	}
-	if (at) {
-		line[at++] = '\n';
-		line[at] = 0;
-		say(line);
-	}
+	if (open)
+		put_end();
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
@@ -173,13 +192,13 @@ static void kmsg_warnings(void)
 		for (n = i + 1; rec[n] && rec[n] != '\n'; n++)
 			;
 		rec[n] = 0;
-		say("conduit-init: kmsg-warn: ");
-		say(&rec[i + 1]);
-		say("\n");
+		put("conduit-init: kmsg-warn: ");
+		put(&rec[i + 1]);
+		put_end();
 	}
-	say("conduit-init: kmsg-warnings: ");
-	say_num(count);
-	say("\n");
+	put("conduit-init: kmsg-warnings: ");
+	put_num(count);
+	put_end();
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
 
@@ -240,43 +259,15 @@ static const unsigned char pta_invoke_tests[16] = {
 
 static unsigned char tee_shm_buf[TEE_SHM_PAGES * 4096] __attribute__((aligned(4096)));
 
-/*
- * The result line is written with one write(): the kernel's console output
- * (the driver's messages about this very request) can then only land
- * before or after it, not inside it.
- */
-static char tee_line[160];
-static unsigned long tee_len;
-
-static void tee_put(const char *s)
-{
-	while (*s && tee_len < sizeof(tee_line) - 1)
-		tee_line[tee_len++] = *s++;
-}
-
-static void tee_put_num(long v)
-{
-	char buf[24];
-
-	tee_put(fmt_num(buf, v));
-}
-
-static void tee_say(void)
-{
-	tee_put("\n");
-	syscall6(SYS_write, 1, (long)tee_line, tee_len, 0, 0, 0);
-	tee_len = 0;
-}
-
 static int tee_fail(const char *step, long v, long v2)
 {
-	tee_put("conduit-init: tee: fail ");
-	tee_put(step);
-	tee_put(" ");
-	tee_put_num(v);
-	tee_put(" ");
-	tee_put_num(v2);
-	tee_say();
+	put("conduit-init: tee: fail ");
+	put(step);
+	put(" ");
+	put_num(v);
+	put(" ");
+	put_num(v2);
+	put_end();
 	return -1;
 }
 
@@ -367,34 +358,28 @@ static int tee_request(void)
 	if (ret)
 		return tee_fail("close-session", ret, 0);
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
-	tee_put("conduit-init: tee: ok impl=optee caps=");
-	tee_put_num(ver.gen_caps);
-	tee_put(" session=");
-	tee_put_num(session);
-	tee_put(" value 40+2=42 memref ");
-	tee_put_num(sizeof(tee_shm_buf));
-	tee_put(" bytes sum=");
-	tee_put_num(sum);
-	tee_say();
+	put("conduit-init: tee: ok impl=optee caps=");
+	put_num(ver.gen_caps);
+	put(" session=");
+	put_num(session);
+	put(" value 40+2=42 memref ");
+	put_num(sizeof(tee_shm_buf));
+	put(" bytes sum=");
+	put_num(sum);
+	put_end();
 	return 0;
 }
 
-/* "conduit-init: WHAT: NAME V" as one line, in one write (see dump()). */
+/* "conduit-init: WHAT: NAME V" as one line. */
 static void say_result(const char *what, const char *name, long v)
 {
-	const char *part[] = { "conduit-init: ", what, ": ", name, " " };
-	char line[128], num[24];
-	const char *n = fmt_num(num, v);
-	unsigned long i = 0, k;
-
-	for (k = 0; k < sizeof(part) / sizeof(part[0]); k++)
-		for (; *part[k] && i < sizeof(line) - 26; part[k]++)
-			line[i++] = *part[k];
-	while (*n)
-		line[i++] = *n++;
-	line[i++] = '\n';
-	line[i] = 0;
-	say(line);
+	put("conduit-init: ");
+	put(what);
+	put(": ");
+	put(name);
+	put(" ");
+	put_num(v);
+	put_end();
 }
 
 /* Does /proc/cmdline hold WORD? */

@@ -493,6 +493,9 @@ def warnings(res, excuse_known=True):
 def check_patched_no_warnings(res):
     if res["kmsg_warnings"] is None:
         return False, "/init did not report the warning count"
+    if res["kmsg_warnings"] != len(res["kmsg_warn_lines"]):
+        return False, (f"/init counted {res['kmsg_warnings']} warnings but "
+                       f"{len(res['kmsg_warn_lines'])} kmsg-warn lines were parsed")
     found = warnings(res)
     return not found, f"{len(found)} warnings: " + " | ".join(found[:3])
 
