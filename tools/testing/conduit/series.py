@@ -234,8 +234,12 @@ def base_identity(ksrc):
         if not os.access(DEFAULT_BASE, os.R_OK):
             raise SeriesError(f"default base {DEFAULT_BASE} is missing: "
                               "run make deps, or set KSRC=/path/to/tree")
-        st = os.stat(DEFAULT_BASE)
-        return ("tarball", DEFAULT_BASE, f"{DEFAULT_BASE} size={st.st_size} mtime={int(st.st_mtime)}")
+        # The absolute path: the same tarball named relative to another
+        # directory must not count as a new base (that re-imports the tree
+        # and throws away every build in it).
+        base = os.path.abspath(DEFAULT_BASE)
+        st = os.stat(base)
+        return ("tarball", base, f"{base} size={st.st_size} mtime={int(st.st_mtime)}")
     ksrc = os.path.abspath(ksrc)
     if not os.path.isdir(ksrc) or not os.access(ksrc, os.R_OK | os.X_OK):
         raise SeriesError(f"KSRC={ksrc} is not a readable directory")
