@@ -138,14 +138,27 @@ endef
 # The same without the check, for trees at commits that do not define every
 # symbol of the fragments yet (the test-only samples): olddefconfig drops
 # those.
+#
+# The .config is made again only when its inputs changed: the tree's commit
+# and uncommitted Kconfig edits, the fragments, the initramfs path. The
+# stamp also holds the .config's own hash, so a hand-edited .config is made
+# again too. (allnoconfig, merge_config.sh and olddefconfig take about 20 s
+# on the 2-core machines, for each kernel in each make invocation.)
 define kconfig_unchecked
 	@mkdir -p $(1)/$(or $(3),out)
-	$(call KMAKE,$(1),$(3)) -s allnoconfig
-	cd $(1) && KCONFIG_CONFIG=$(or $(3),out)/.config ./scripts/kconfig/merge_config.sh -m \
-		-O $(or $(3),out) $(or $(3),out)/.config $(2) >/dev/null
-	cd $(1)/$(or $(3),out) && ../scripts/config --file .config \
-		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list
-	$(call KMAKE,$(1),$(3)) -s olddefconfig
+	@out=$(1)/$(or $(3),out); \
+	inputs=$$({ git -C $(1) rev-parse HEAD && git -C $(1) diff HEAD -- '*Kconfig*' && \
+		echo $(BUILD)/initramfs.list && cat $(2); } | sha256sum | cut -d' ' -f1) && \
+	if [ -f $$out/.config ] && [ "$$(cat $$out/.conduit-config 2>/dev/null)" = \
+		"$$inputs $$(sha256sum < $$out/.config | cut -d' ' -f1)" ]; then exit 0; fi; \
+	rm -f $$out/.conduit-config; set -e; \
+	$(call KMAKE,$(1),$(3)) -s allnoconfig; \
+	(cd $(1) && KCONFIG_CONFIG=$(or $(3),out)/.config ./scripts/kconfig/merge_config.sh -m \
+		-O $(or $(3),out) $(or $(3),out)/.config $(2) >/dev/null); \
+	(cd $$out && ../scripts/config --file .config \
+		--set-str INITRAMFS_SOURCE $(BUILD)/initramfs.list); \
+	$(call KMAKE,$(1),$(3)) -s olddefconfig; \
+	echo "$$inputs $$(sha256sum < $$out/.config | cut -d' ' -f1)" > $$out/.conduit-config
 endef
 
 # $(call build_kernel,tree,fragments[,outdir[,targets]]): configure and
