@@ -139,17 +139,18 @@ endef
 # symbol of the fragments yet (the test-only samples): olddefconfig drops
 # those.
 #
-# The .config is made again only when its inputs changed: the tree's commit
-# and uncommitted Kconfig edits, the fragments, the initramfs path. The
-# stamp also holds the .config's own hash, so a hand-edited .config is made
-# again too. (allnoconfig, merge_config.sh and olddefconfig take about 20 s
+# The .config is made again only when its inputs changed (the tree's
+# commit and uncommitted Kconfig edits, the fragments, the initramfs path),
+# and always in a tree that is not a git repository. The stamp also holds
+# the .config's own hash, so a hand-edited .config is made again too. (allnoconfig, merge_config.sh and olddefconfig take about 20 s
 # on the 2-core machines, for each kernel in each make invocation.)
 define kconfig_unchecked
 	@mkdir -p $(1)/$(or $(3),out)
 	@out=$(1)/$(or $(3),out); \
-	inputs=$$({ git -C $(1) rev-parse HEAD && git -C $(1) diff HEAD -- '*Kconfig*' && \
-		echo $(BUILD)/initramfs.list && cat $(2); } | sha256sum | cut -d' ' -f1) && \
-	if [ -f $$out/.config ] && [ "$$(cat $$out/.conduit-config 2>/dev/null)" = \
+	head=$$(git -C $(1) rev-parse -q --verify HEAD 2>/dev/null); \
+	inputs=$$({ echo "$$head"; git -C $(1) diff HEAD -- '*Kconfig*' 2>/dev/null; \
+		echo $(BUILD)/initramfs.list; cat $(2); } | sha256sum | cut -d' ' -f1); \
+	if [ -n "$$head" ] && [ -f $$out/.config ] && [ "$$(cat $$out/.conduit-config 2>/dev/null)" = \
 		"$$inputs $$(sha256sum < $$out/.config | cut -d' ' -f1)" ]; then exit 0; fi; \
 	rm -f $$out/.conduit-config; set -e; \
 	$(call KMAKE,$(1),$(3)) -s allnoconfig; \
