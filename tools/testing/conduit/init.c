@@ -129,7 +129,6 @@ static void dump(const char *tag, const char *path)
 {
 	static char buf[8192];
 	long fd, n, i;
-	int open = 0;
 
 	fd = syscall6(SYS_openat, AT_FDCWD, (long)path, 0, 0, 0, 0);
 	if (fd < 0) {
@@ -143,21 +142,19 @@ static void dump(const char *tag, const char *path)
 	}
 	while ((n = syscall6(SYS_read, fd, (long)buf, sizeof(buf), 0, 0, 0)) > 0) {
 		for (i = 0; i < n; i++) {
-			if (!open) {
+			if (!out_len) {	/* a new line: its prefix first */
 				put("conduit-init: ");
 				put(tag);
 				put(": ");
-				open = 1;
 			}
 			if (buf[i] == '\n') {
 				put_end();
-				open = 0;
 			} else {
 				put_char(buf[i]);
 			}
 		}
 	}
-	if (open)
+	if (out_len)
 		put_end();
 	syscall6(SYS_close, fd, 0, 0, 0, 0, 0);
 }
