@@ -659,10 +659,19 @@ int conduit_ready_unregister(struct conduit_ready_block *crb)
 }
 EXPORT_SYMBOL_GPL(conduit_ready_unregister);
 
-/* Probe the devices that deferred on a conduit that is now final. */
+/*
+ * Probe the devices that deferred on a conduit that is now final, then the
+ * devices that deferred on those (a TPM driver on the partition driver that
+ * the re-probed FF-A core registers): driver_deferred_probe_flush() retries
+ * the deferred list until a pass binds nothing, which works before
+ * late_initcall. Only when neither has anything left is the re-probe over.
+ */
 static void conduit_reprobe_fn(struct work_struct *work)
 {
 	struct conduit_dev *cd;
+	unsigned int passes;
+	ktime_t start;
+	bool done;
 
 	lock_map_acquire(&conduit_reprobe_map);
 	for (;;) {
@@ -671,15 +680,27 @@ static void conduit_reprobe_fn(struct work_struct *work)
 					      struct conduit_dev, node);
 		if (cd)
 			list_del(&cd->node);
-		else
+		mutex_unlock(&conduit_lock);
+		if (cd) {
+			dev_dbg(cd->dev, "probing again, its firmware conduit is final\n");
+			driver_deferred_probe_retry(cd->dev);
+			put_device(cd->dev);
+			kfree(cd);
+			continue;
+		}
+
+		start = ktime_get();
+		passes = driver_deferred_probe_flush();
+		pr_debug("dependents probed again: %u passes in %lld us\n",
+			 passes, ktime_us_delta(ktime_get(), start));
+
+		mutex_lock(&conduit_lock);
+		done = list_empty(&conduit_reprobe_list);
+		if (done)
 			WRITE_ONCE(conduit_reprobing, false);
 		mutex_unlock(&conduit_lock);
-		if (!cd)
+		if (done)
 			break;
-		dev_dbg(cd->dev, "probing again, its firmware conduit is final\n");
-		driver_deferred_probe_retry(cd->dev);
-		put_device(cd->dev);
-		kfree(cd);
 	}
 	lock_map_release(&conduit_reprobe_map);
 	/* Waiters on conduits still unclaimed look again; see the top comment. */
