@@ -45,7 +45,7 @@ BASE_TARBALL := $(BUILD)/debian/$(BASE_PKG)/root/usr/src/$(BASE_PKG).tar.xz
 export BUILD KTREE KSTOCK RESULTS TOP BASE_TARBALL
 
 .PHONY: help deps tree kernel kernel-stock kernel-unlocked kernel-stock-unlocked kconfig-tree initramfs boot boot-matrix demo test \
-	kernel-ffa-module kernel-ffa-module-unlocked \
+	kernel-ffa-module kernel-ffa-module-unlocked kernel-stock-ima-late kernel-stock-ima-late-unlocked \
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
 
 help:
@@ -58,6 +58,7 @@ help:
 	@echo "  kernel        arm64 build of the patched tree (build/linux/out)"
 	@echo "  kernel-stock  arm64 build of the base tree (build/stock/out)"
 	@echo "  kernel-ffa-module  the patched tree with FF-A as modules (build/linux/out-ffa-module)"
+	@echo "  kernel-stock-ima-late  stock with IMA_INIT_LATE_SYNC=y (build/stock/out-ima-late-sync)"
 	@echo "  boot-matrix   every boot scenario on both kernels, table in build/boot-matrix.txt"
 	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
 	@echo "  xtest         OP-TEE's xtest on both kernels, pKVM/nVHE/EL1 (about 35 min; not in test)"
@@ -208,6 +209,17 @@ kernel-ffa-module-unlocked:
 		> $(BUILD)/ffa-module.list
 	$(KTREE)/out-ffa-module/usr/gen_init_cpio $(BUILD)/ffa-module.list > $(BUILD)/ffa-module.cpio
 
+# Stock 7.3 with CONFIG_IMA_INIT_LATE_SYNC=y, upstream's workaround for a
+# TPM that probes late (init_ima() at late_initcall_sync), in its own output
+# directory of the stock tree (build/stock/out-ima-late-sync): the tpm-*
+# scenarios compare the series against it.
+FRAGMENT_IMA_LATE := $(T)/qemu-arm64-ima-late-sync.config
+kernel-stock-ima-late: tree $(BUILD)/initramfs.list
+	@flock $(BUILD)/.kernel-stock-ima-late.lock $(MAKE) --no-print-directory kernel-stock-ima-late-unlocked
+
+kernel-stock-ima-late-unlocked:
+	$(call build_kernel,$(KSTOCK),$(FRAGMENT) $(FRAGMENT_IMA_LATE),out-ima-late-sync)
+
 # The patched kernel's config in another work tree of the series, for lint's
 # bisect tree and series-check's pristine tree: make kconfig-tree CONFIG_TREE=dir
 kconfig-tree: $(BUILD)/initramfs.list
@@ -219,7 +231,7 @@ kconfig-tree: $(BUILD)/initramfs.list
 
 # Every scenario in tools/testing/conduit/scenarios.py, on the stock and the
 # patched kernel; the table lands in build/boot-matrix.txt.
-boot-matrix: kernel kernel-stock kernel-ffa-module firmware
+boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmware
 	@mkdir -p $(RESULTS)
 	@$(PY) $(T)/boot.py all --build $(BUILD) --results $(RESULTS)/boot-matrix.txt
 

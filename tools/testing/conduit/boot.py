@@ -106,6 +106,12 @@ def parse_log(text):
             elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ", "conduit-before-modules: ")):
                 tag, row = msg.split(": ", 1)
                 res.setdefault(tag.replace("-", "_"), []).append(row)
+            elif msg.startswith("ima-measurement: "):
+                res.setdefault("ima_measurements", []).append(msg.split(": ", 1)[1])
+            elif msg.startswith("tpm-pcr"):
+                m = re.match(r"tpm-pcr(\d+): ([0-9A-Fa-f]{64})$", msg)
+                if m:
+                    res.setdefault("pcrs", {})[m.group(1)] = m.group(2).lower()
             elif msg.startswith("tee: "):
                 res["events"].append((last_ts, "/init", msg))
             elif msg.startswith("deferred: "):

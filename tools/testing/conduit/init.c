@@ -466,6 +466,30 @@ static void load_ffa_modules(void)
 	}
 }
 
+/*
+ * IMA's measurement list (its first entry is the boot_aggregate), and with
+ * conduit_init.tpm on the command line the TPM's SHA-256 PCRs 0-10, one
+ * line each, so that the harness can recompute the boot_aggregate from
+ * PCRs 0-9 and see that IMA extended PCR 10.
+ */
+static void tpm_report(void)
+{
+	static char path[] = "/sys/class/tpm/tpm0/pcr-sha256/NN";
+	static char tag[] = "tpm-pcrNN";
+	char *pn = path + sizeof(path) - 3, *tn = tag + sizeof(tag) - 3;
+	int pcr;
+
+	mount_fs("securityfs", "/sys/kernel/security");
+	dump("ima-measurement", "/sys/kernel/security/ima/ascii_runtime_measurements");
+	if (!cmdline_has("conduit_init.tpm"))
+		return;
+	for (pcr = 0; pcr <= 10; pcr++) {
+		pn[0] = tn[0] = pcr < 10 ? (char)('0' + pcr) : '1';
+		pn[1] = tn[1] = pcr < 10 ? '\0' : '0';
+		dump(tag, path);
+	}
+}
+
 void _start(void)
 {
 	say("conduit-init: userspace reached\n");
@@ -479,6 +503,7 @@ void _start(void)
 	dump("deferred", "/sys/kernel/debug/devices_deferred");
 	say("conduit-init: deferred-end\n");
 	tee_request();
+	tpm_report();
 	rebind_ffa();
 	kmsg_warnings();
 	say("conduit-init: done, powering off\n");

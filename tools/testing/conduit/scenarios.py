@@ -203,6 +203,11 @@ EVENT_PATTERNS = [
     ("integrity", re.compile(r"^(integrity|load_uefi|UEFI|platform_certs)[: ]|platform keyring")),
     ("ima", re.compile(r"^ima: ")),
     ("efi", re.compile(r"^efi: (?!.*memattr)")),
+    ("acpi", re.compile(r"^ACPI: (TPM2|SSDT) |^psci: probing for conduit method from ACPI")),
+    # tpm_crb, the FF-A TPM partition driver, and (dyndbg="func driver_bound
+    # +p") the moment each binds
+    ("tpm", re.compile(r"^(tpm|tpm_crb|ffa-crb|arm_ffa_tpm)[ :]|MSFT0101|"
+                       r"driver: '(tpm_crb|ffa-crb)': driver_bound")),
     ("optee", re.compile(r"^optee: ")),
 ]
 
@@ -781,7 +786,108 @@ def check_pkvm_reclaim_refused(res):
     return True, ""
 
 
+# The TPM behind FF-A (tpm-* scenarios): tpm_crb over tpm_crb_ffa, the test
+# SPMC's TPM service partition relaying to swtpm, described by ACPI tables
+# that our UEFI application installs.
+TPM_BOUND = r"driver: 'tpm_crb': driver_bound: bound to device"
+IMA_BYPASS = r"No TPM chip found, activating TPM-bypass"
+ZERO_DIGEST = "0" * 64
+
+
+def boot_aggregate(res):
+    """IMA's first measurement, from /init's dump of
+    ascii_runtime_measurements: (name, algorithm, digest hex), or None."""
+    for line in res.get("ima_measurements") or []:
+        f = line.split()
+        if len(f) >= 5 and f[4].startswith("boot_aggregate"):
+            algo, _, digest = f[3].partition(":")
+            return f[4], algo, digest.lower()
+    return None
+
+
+def expected_boot_aggregate(pcrs):
+    """ima_calc_boot_aggregate() on the SHA-256 bank: SHA-256 over PCRs
+    0-9 as read back; None when a PCR is missing."""
+    import hashlib
+    if any(str(i) not in pcrs for i in range(10)):
+        return None
+    return hashlib.sha256(b"".join(bytes.fromhex(pcrs[str(i)]) for i in range(10))).hexdigest()
+
+
+def tpm_timeline(res):
+    bound, ima = first_event(res, "tpm", TPM_BOUND), start_of(res, "init_ima")
+    bypass = first_event(res, "ima", IMA_BYPASS)
+    return bound, ima, bypass, (f"tpm_crb bound at {bound}, init_ima at {ima}, "
+                                f"late level at {res.get('late_level_at')}, "
+                                f"TPM-bypass at {bypass}, first measurement {boot_aggregate(res)}")
+
+
+def check_uefi_acpi_boot(res):
+    """The kernel booted with ACPI from our UEFI: PSCI from the FADT, and
+    the TPM2 table and the SSDT that the UEFI application installed."""
+    psci = first_event(res, "acpi", r"psci: probing for conduit method from ACPI")
+    tpm2, ssdt = first_event(res, "acpi", r"^ACPI: TPM2 "), first_event(res, "acpi", r"^ACPI: SSDT ")
+    return None not in (psci, tpm2, ssdt), f"PSCI from ACPI {psci}, TPM2 {tpm2}, SSDT {ssdt}"
+
+
+def check_ima_tpm_bypass(res):
+    """IMA finds no TPM at its initcall: TPM-bypass and an all-zero
+    boot_aggregate; the TPM registers later or never."""
+    bound, ima, bypass, why = tpm_timeline(res)
+    agg = boot_aggregate(res)
+    ok = (bypass is not None and agg is not None and set(agg[2]) == {"0"}
+          and (bound is None or ima is None or bound > ima))
+    return ok, why
+
+
+def check_tpm_before_ima(res):
+    """tpm_crb has bound, TPM registered, before IMA's initcall starts and
+    before the first late initcall."""
+    bound, ima, _, why = tpm_timeline(res)
+    late = res.get("late_level_at")
+    return None not in (bound, ima, late) and bound < ima and bound < late, why
+
+
+def check_ima_boot_aggregate(res, name="boot_aggregate"):
+    """IMA measured with the TPM: no bypass, a SHA-256 boot_aggregate equal
+    to SHA-256 over PCRs 0-9 as read back, PCR 0 extended by the firmware
+    (so the aggregate is not that of all-zero PCRs), PCR 10 extended."""
+    _, _, bypass, why = tpm_timeline(res)
+    agg, pcrs = boot_aggregate(res), res.get("pcrs") or {}
+    want = expected_boot_aggregate(pcrs)
+    zeros = expected_boot_aggregate({str(i): ZERO_DIGEST for i in range(10)})
+    ok = (bypass is None and agg is not None and agg[0] == name and agg[1] == "sha256"
+          and want is not None and agg[2] == want and want != zeros
+          and pcrs.get("0", ZERO_DIGEST) != ZERO_DIGEST
+          and pcrs.get("10", ZERO_DIGEST) != ZERO_DIGEST)
+    return ok, (f"{why}; expected {want}, PCR0 {pcrs.get('0')}, PCR10 {pcrs.get('10')}")
+
+
+def check_ima_late_boot_aggregate(res):
+    return check_ima_boot_aggregate(res, "boot_aggregate_late")
+
+
+def check_tpm_never_bound(res):
+    bound, _, _, why = tpm_timeline(res)
+    return bound is None, why
+
+
 CHECKS = {
+    "uefi_acpi_boot": ("any", check_uefi_acpi_boot,
+                       "ACPI boot from UEFI: PSCI from the FADT, TPM2 table and SSDT installed"),
+    "stock_ima_tpm_bypass": ("stock", check_ima_tpm_bypass,
+                             "IMA finds no TPM at its initcall: TPM-bypass, zero boot_aggregate, "
+                             "tpm_crb bound later"),
+    "ima_tpm_bypass": ("any", check_ima_tpm_bypass,
+                       "IMA finds no TPM at its initcall: TPM-bypass, zero boot_aggregate"),
+    "patched_tpm_before_ima": ("patched", check_tpm_before_ima,
+                               "tpm_crb bound before init_ima and before the late initcalls"),
+    "patched_ima_boot_aggregate": ("patched", check_ima_boot_aggregate,
+                                   "IMA measures with the TPM: boot_aggregate = SHA-256(PCR0..9), "
+                                   "PCR0 extended by firmware, PCR10 by IMA, no bypass"),
+    "latesync_ima_boot_aggregate": ("any", check_ima_late_boot_aggregate,
+                                    "IMA_INIT_LATE_SYNC: boot_aggregate_late = SHA-256(PCR0..9)"),
+    "tpm_never_bound": ("any", check_tpm_never_bound, "tpm_crb never binds"),
     "patched_echo_reports_failure": ("patched", check_echo_fails,
                                      "the echo client reports the firmware's BUSY"),
     "stock_ffa_probes_at_late_initcall": (
