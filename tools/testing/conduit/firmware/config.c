@@ -16,6 +16,8 @@ struct config cfg = {
 	.slow_ms = 100,
 	.ffa_version = 0x10002,		/* FF-A v1.2 */
 	.log = LOG_SECURE | LOG_CONSOLE,
+	.tpm_slow_ms = 3000,
+	.tpm_spec = "none",
 };
 
 static void fw_cfg_select(u16 key)
@@ -73,7 +75,8 @@ u32 fw_cfg_nr_cpus(void)
 	return v;
 }
 
-static u64 parse_num(const char *s)
+/* A number (decimal, or hex with 0x); *end (if given) points past it. */
+static u64 parse_num_end(const char *s, const char **end)
 {
 	u64 v = 0;
 	int base = 10;
@@ -95,7 +98,14 @@ static u64 parse_num(const char *s)
 			break;
 		v = v * base + d;
 	}
+	if (end)
+		*end = s;
 	return v;
+}
+
+static u64 parse_num(const char *s)
+{
+	return parse_num_end(s, NULL);
 }
 
 static const struct {
@@ -109,9 +119,35 @@ static const struct {
 	{ "version-major", FAULT_VERSION_MAJOR },
 	{ "busy", FAULT_BUSY },
 	{ "slow", FAULT_SLOW },
+	{ "tpm-error", FAULT_TPM_ERROR },
+	{ "tpm-slow", FAULT_TPM_SLOW },
 };
 
-static char fault_buf[64], bad_buf[64];
+static char fault_buf[64], bad_buf[64], tpm_buf[64];
+
+/*
+ * opt/conduit/tpm = "crb@<addr>": the TPM service partition exists, its
+ * 16 KiB CRB area at <addr> (4 KiB aligned, non-secure DRAM).
+ */
+static void config_tpm(void)
+{
+	const char *end;
+	u64 a;
+
+	if (fw_cfg_read_file("opt/conduit/tpm", tpm_buf, sizeof(tpm_buf)) <= 0)
+		return;
+	cfg.tpm_spec = tpm_buf;
+	if (strncmp(tpm_buf, "crb@", 4)) {
+		cfg.tpm_bad = 1;
+		return;
+	}
+	a = parse_num_end(tpm_buf + 4, &end);
+	if (*end || end == tpm_buf + 4 || (a & 0xfff) || a < 0x40000000UL ||
+	    a >= (1UL << 40))
+		cfg.tpm_bad = 1;
+	else
+		cfg.tpm_crb = a;
+}
 
 void config_read(void)
 {
@@ -133,13 +169,21 @@ void config_read(void)
 	if (n > 0)
 		cfg.ffa_version = parse_num(buf);
 
+	config_tpm();
+	n = fw_cfg_read_file("opt/conduit/payload-size", buf, sizeof(buf));
+	if (n > 0)
+		cfg.payload_size = parse_num(buf);
+
 	n = fw_cfg_read_file("opt/conduit/fault", fault_buf, sizeof(fault_buf));
 	if (n <= 0)
 		return;
-	/* "slow" takes an optional delay: slow:<ms> */
+	/* "slow" and "tpm-slow" take an optional delay: slow:<ms> */
 	if (!strncmp(fault_buf, "slow:", 5)) {
 		cfg.slow_ms = parse_num(fault_buf + 5);
 		fault_buf[4] = 0;
+	} else if (!strncmp(fault_buf, "tpm-slow:", 9)) {
+		cfg.tpm_slow_ms = parse_num(fault_buf + 9);
+		fault_buf[8] = 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		if (!strcmp(fault_buf, faults[i].name)) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A toy FF-A SPMC (Arm DEN0077A) for the non-secure world, with one echo
- * partition. Implements the subset used by Linux 6.12's FF-A driver and
- * pKVM's FF-A proxy; every other FF-A function gets FFA_ERROR(NOT_SUPPORTED).
+ * partition and, with opt/conduit/tpm, a TPM service partition (tpm.c).
+ * Implements the subset used by Linux 6.12's FF-A driver and pKVM's FF-A
+ * proxy; every other FF-A function gets FFA_ERROR(NOT_SUPPORTED).
  * Called with the big lock held (main.c).
  */
 #include "fw.h"
@@ -44,6 +45,12 @@
 static const u8 echo_uuid[16] = {
 	0x8f, 0x3e, 0x94, 0xb8, 0x19, 0x24, 0x4e, 0x32,
 	0xb0, 0x3a, 0x8d, 0x95, 0x54, 0x82, 0xcf, 0xcc,
+};
+
+/* TPM service partition UUID 17b862a4-1806-4faf-86b3-089a58353861 (DEN0138). */
+static const u8 tpm_uuid[16] = {
+	0x17, 0xb8, 0x62, 0xa4, 0x18, 0x06, 0x4f, 0xaf,
+	0x86, 0xb3, 0x08, 0x9a, 0x58, 0x35, 0x38, 0x61,
 };
 
 /* State for the non-secure endpoint (host kernel or hypervisor: one ID). */
@@ -243,12 +250,36 @@ static void ffa_rx_release(struct regs *r)
 	ffa_success(r, 0, 0);
 }
 
-/* Partition descriptors: v1.0 is 8 bytes, v1.1+ adds the UUID (24 bytes). */
+static int uuid_eq(const u8 *a, const u8 *b)
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/* One descriptor at d: v1.0 is 8 bytes, v1.1+ adds the UUID (24 bytes). */
+static void partition_desc(u8 *d, u16 id, const u8 *uuid, int v10)
+{
+	/* Bit 0: receives direct requests; bit 8 (v1.1+): AArch64. */
+	u32 props = v10 ? 0x1 : 0x101;
+
+	memset(d, 0, v10 ? 8 : 24);
+	d[0] = id & 0xff;
+	d[1] = id >> 8;
+	d[2] = 1;				/* one execution context */
+	d[4] = props & 0xff;
+	d[5] = props >> 8;
+	if (!v10)
+		memcpy(d + 8, uuid, 16);
+}
+
 static void ffa_partition_info_get(struct regs *r)
 {
 	u8 uuid[16];
 	int null = 1, v10 = ns.version < FFA_V1_1;
-	u32 props, size = v10 ? 8 : 24;
+	int echo = 1, tpm = cfg.tpm_crb != 0;
+	u32 count, size = v10 ? 8 : 24;
 	u8 *d;
 
 	for (int i = 0; i < 16; i++) {
@@ -256,15 +287,16 @@ static void ffa_partition_info_get(struct regs *r)
 		null &= !uuid[i];
 	}
 	if (!null) {
-		for (int i = 0; i < 16; i++) {
-			if (uuid[i] != echo_uuid[i]) {
-				ffa_error(r, FFA_RET_INVALID_PARAMS);
-				return;
-			}
+		echo = uuid_eq(uuid, echo_uuid);
+		tpm = tpm && uuid_eq(uuid, tpm_uuid);
+		if (!echo && !tpm) {
+			ffa_error(r, FFA_RET_INVALID_PARAMS);
+			return;
 		}
 	}
+	count = echo + tpm;
 	if (!v10 && (r->x[5] & 1)) {		/* count only */
-		ffa_success(r, 1, size);
+		ffa_success(r, count, size);
 		return;
 	}
 	if (!ns.mapped || ns.rx_full) {
@@ -272,37 +304,39 @@ static void ffa_partition_info_get(struct regs *r)
 		return;
 	}
 
-	/* Bit 0: receives direct requests; bit 8 (v1.1+): AArch64. */
-	props = v10 ? 0x1 : 0x101;
 	d = (u8 *)ns.rx;
-	memset(d, 0, size);
-	d[0] = ECHO_ID & 0xff;
-	d[1] = ECHO_ID >> 8;
-	d[2] = 1;				/* one execution context */
-	d[4] = props & 0xff;
-	d[5] = props >> 8;
-	if (!v10)
-		memcpy(d + 8, echo_uuid, 16);
+	if (echo) {
+		partition_desc(d, ECHO_ID, echo_uuid, v10);
+		d += size;
+	}
+	if (tpm)
+		partition_desc(d, TPM_ID, tpm_uuid, v10);
 	ns.rx_full = 1;
-	ffa_success(r, 1, v10 ? 0 : size);
+	ffa_success(r, count, v10 ? 0 : size);
 }
 
-static void ffa_direct_req(u32 fid, struct regs *r)
+/* Returns FFA_DEFER_TPM for a valid request to the TPM partition. */
+static int ffa_direct_req(u32 fid, struct regs *r)
 {
 	u32 src = (u32)r->x[1] >> 16, dst = (u32)r->x[1] & 0xffff;
+	int to_tpm = dst == TPM_ID && cfg.tpm_crb;
 
-	if (dst != ECHO_ID || (src & 0x8000) || ((u32)r->x[2] & (1U << 31))) {
+	if ((dst != ECHO_ID && !to_tpm) || (src & 0x8000) ||
+	    ((u32)r->x[2] & (1U << 31))) {
 		ffa_error(r, FFA_RET_INVALID_PARAMS);
-		return;
+		return 1;
 	}
 	if (cfg.fault == FAULT_BUSY) {
 		ffa_error(r, FFA_RET_BUSY);
-		return;
+		return 1;
 	}
+	if (to_tpm)
+		return FFA_DEFER_TPM;	/* tpm_direct_req(), without the lock */
 	/* Echo w3-w7 / x3-x7 back (SMC32 arguments are already truncated). */
 	r->x[0] = fid == FFA_DIRECT_REQ64 ? FFA_DIRECT_RESP64 : FFA_DIRECT_RESP;
 	r->x[1] = ((u64)ECHO_ID << 16) | src;
 	r->x[2] = 0;
+	return 1;
 }
 
 int ffa_handle(u32 fid, struct regs *r, const char **name)
@@ -353,8 +387,7 @@ int ffa_handle(u32 fid, struct regs *r, const char **name)
 		break;
 	case FFA_DIRECT_REQ:
 	case FFA_DIRECT_REQ64:
-		ffa_direct_req(fid, r);
-		break;
+		return ffa_direct_req(fid, r);
 	default:
 		ffa_error(r, FFA_RET_NOT_SUPPORTED);
 		break;

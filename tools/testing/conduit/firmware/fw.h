@@ -44,6 +44,8 @@ enum fault {
 	FAULT_VERSION_MAJOR,	/* FFA_VERSION: 2.0 */
 	FAULT_BUSY,		/* direct requests: FFA_ERROR(BUSY) */
 	FAULT_SLOW,		/* direct responses delayed by slow_ms */
+	FAULT_TPM_ERROR,	/* TPM_START answered with CRB_FFA_DENIED */
+	FAULT_TPM_SLOW,		/* TPM_START answered after tpm_slow_ms */
 };
 
 #define LOG_SECURE	1	/* secure PL011 (uart1, second -serial) */
@@ -55,6 +57,11 @@ struct config {
 	u32 slow_ms;
 	u32 ffa_version;	/* version the SPMC reports */
 	u32 log;		/* LOG_* mask */
+	u64 tpm_crb;		/* TPM partition's CRB base; 0: no TPM partition */
+	const char *tpm_spec;	/* opt/conduit/tpm as given, "none" if absent */
+	int tpm_bad;		/* opt/conduit/tpm unparsable: fatal */
+	u32 tpm_slow_ms;
+	u64 payload_size;	/* opt/conduit/payload-size; 0: not given */
 };
 
 extern struct config cfg;
@@ -65,6 +72,7 @@ void config_read(void);
 u32 fw_cfg_nr_cpus(void);
 
 /* lib.c */
+#define TPM_FRAME_MARKER	0x01	/* secure UART: a TPM command follows */
 void *memset(void *d, int c, unsigned long n);
 void *memcpy(void *d, const void *s, unsigned long n);
 int strcmp(const char *a, const char *b);
@@ -78,6 +86,11 @@ void unlock(void);
 /* One log line "fwlog: <seq> t=<us> cpu<n> EL<e> <text>"; takes the lock. */
 void fwlog(int el, const char *fmt, ...);
 void fwlog_locked(int el, const char *fmt, ...);
+/* Secure UART TPM channel (lib.c): frame out under the lock, bytes in. */
+void secure_uart_frame(const u8 *buf, u32 len);
+int secure_uart_getc(u64 deadline_us);
+u32 secure_uart_drain(void);
+void secure_uart_fifo_on(void);
 void __attribute__((noreturn)) semihost_exit(u32 code);
 void __attribute__((noreturn)) fw_panic(const char *why, struct regs *r);
 
@@ -92,8 +105,26 @@ int psci_cpus_parked(void);
 void __attribute__((noreturn)) secondary_wait(int cpu);
 
 /* ffa.c */
+#define FFA_DEFER_TPM	2	/* ffa_handle(): call tpm_direct_req() unlocked */
 int ffa_handle(u32 fid, struct regs *r, const char **name);
 const char *ffa_result_name(u64 x0, u64 x2);
+
+/* tpm.c: the TPM service partition (DEN0138 over FF-A, CRB, swtpm) */
+#define TPM_ID			0x8002
+void tpm_init(void);
+void tpm_measure_payload(void);
+void tpm_direct_req(u32 fid, struct regs *r);
+
+/* sha256.c */
+struct sha256 {
+	u32 h[8];
+	u64 len;
+	u8 buf[64];
+	u32 fill;
+};
+void sha256_init(struct sha256 *c);
+void sha256_update(struct sha256 *c, const void *data, u64 len);
+void sha256_final(struct sha256 *c, u8 out[32]);
 
 /* start.S */
 void __attribute__((noreturn)) enter_lower(u64 entry, u64 arg0, u64 spsr);

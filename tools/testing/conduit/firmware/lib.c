@@ -179,13 +179,25 @@ static void uart_putc(u64 base, char c)
 	writel((u8)c, base);
 }
 
+/*
+ * The secure UART also carries TPM command frames (TPM_FRAME_MARKER, then
+ * the command): log text on it never holds a control character but \r,
+ * \n and \t, so a fw_cfg string in a log line cannot fake a frame.
+ */
+static char log_char(char c)
+{
+	if (c == '\n' || c == '\r' || c == '\t')
+		return c;
+	return (u8)c < 0x20 || (u8)c >= 0x7f ? '?' : c;
+}
+
 static void emit(const char *s)
 {
 	for (; *s; s++) {
 		if (cfg.log & LOG_SECURE) {
 			if (*s == '\n')
 				uart_putc(UART1_BASE, '\r');
-			uart_putc(UART1_BASE, *s);
+			uart_putc(UART1_BASE, log_char(*s));
 		}
 		if (cfg.log & LOG_CONSOLE) {
 			if (*s == '\n')
@@ -195,11 +207,57 @@ static void emit(const char *s)
 	}
 }
 
+#define UARTDR		0x00
+#define UARTFR		0x18
+#define UARTFR_RXFE	(1 << 4)
+#define UARTLCR_H	0x2c
+
+/* FIFO on, 8 bits: QEMU then buffers up to 16 received bytes for us. */
+void secure_uart_fifo_on(void)
+{
+	writel(0x70, UART1_BASE + UARTLCR_H);	/* WLEN = 8 bits, FEN */
+}
+
+/*
+ * A TPM command frame on the secure UART: the marker byte, then the
+ * command as it is (its header holds its size). Under the big lock, so
+ * that no log line lands inside the frame; callers must not hold it.
+ */
+void secure_uart_frame(const u8 *buf, u32 len)
+{
+	lock();
+	uart_putc(UART1_BASE, TPM_FRAME_MARKER);
+	for (u32 i = 0; i < len; i++)
+		uart_putc(UART1_BASE, (char)buf[i]);
+	unlock();
+}
+
+/* One received byte, or -1 once now_us() passes deadline_us. */
+int secure_uart_getc(u64 deadline_us)
+{
+	while (readl(UART1_BASE + UARTFR) & UARTFR_RXFE)
+		if (now_us() > deadline_us)
+			return -1;
+	return readl(UART1_BASE + UARTDR) & 0xff;
+}
+
+/* Throw away whatever is waiting; returns how many bytes that was. */
+u32 secure_uart_drain(void)
+{
+	u32 n = 0;
+
+	while (!(readl(UART1_BASE + UARTFR) & UARTFR_RXFE)) {
+		(void)readl(UART1_BASE + UARTDR);
+		n++;
+	}
+	return n;
+}
+
 static u64 log_seq;
 
 static void vfwlog(int el, const char *fmt, va_list ap)
 {
-	char line[256];
+	char line[320];
 	int n;
 
 	n = snprintf(line, sizeof(line), "fwlog: %u t=%u cpu%u EL%u ",

@@ -198,6 +198,11 @@ void primary_main(void)
 		fwlog(3, "PANIC(bad opt/conduit/fault %s)", cfg.fault_name + 8);
 		semihost_exit(5);
 	}
+	if (cfg.tpm_bad) {
+		fwlog(3, "PANIC(bad opt/conduit/tpm %s, want crb@<4K-aligned DRAM address>)",
+		      cfg.tpm_spec);
+		semihost_exit(5);
+	}
 	if (be32(DTB_ADDR) != 0xd00dfeed) {
 		fwlog(3, "PANIC(no DTB at %x)", (u64)DTB_ADDR);
 		semihost_exit(5);
@@ -205,6 +210,15 @@ void primary_main(void)
 	if (readl(KERNEL_ADDR + 0x38) != 0x644d5241) {	/* "ARM\x64" */
 		fwlog(3, "PANIC(no arm64 Image at %x)", (u64)KERNEL_ADDR);
 		semihost_exit(5);
+	}
+
+	/* TPM partition (opt/conduit/tpm): its CRB, then measure the payload. */
+	if (cfg.tpm_crb) {
+		tpm_init();
+		tpm_measure_payload();
+	} else if (cfg.fault == FAULT_TPM_ERROR || cfg.fault == FAULT_TPM_SLOW) {
+		fwlog(3, "WARN(fault %s without opt/conduit/tpm: no effect)",
+		      cfg.fault_name);
 	}
 
 	psci_cpu_up(0);
@@ -280,10 +294,10 @@ void el3_sync_lower(struct regs *frame)
 	u32 fid = (u32)frame->x[0];
 	u64 a1 = frame->x[1], a2 = frame->x[2], a3 = frame->x[3];
 	struct regs in, out, *r;
-	int nres;
+	int nres, h = 0;
 	int el = caller_el();
 	const char *name = NULL, *res;
-	char unk[24], resbuf[40];
+	char unk[24], resbuf[40], namebuf[48];
 
 	if ((esr >> 26) != 0x17)	/* EC: SMC from AArch64 */
 		fw_panic("unexpected trap from lower EL", frame);
@@ -313,10 +327,23 @@ void el3_sync_lower(struct regs *frame)
 
 	lock();
 	if (!smccc_handle(fid, r, &name) && !psci_handle(fid, r, &name) &&
-	    !ffa_handle(fid, r, &name)) {
+	    !(h = ffa_handle(fid, r, &name))) {
 		snprintf(unk, sizeof(unk), "SMC_%x", (u64)fid);
 		name = unk;
 		r->x[0] = -1L;			/* SMCCC NOT_SUPPORTED */
+	}
+	/*
+	 * A message to the TPM partition, validated by the SPMC: the partition
+	 * runs without the big lock (it waits for swtpm through the secure
+	 * UART and may be slowed by tpm-slow), then the call is logged.
+	 */
+	if (h == FFA_DEFER_TPM) {
+		/* ffa_name()'s buffer is shared: keep our copy while unlocked */
+		snprintf(namebuf, sizeof(namebuf), "%s", name);
+		name = namebuf;
+		unlock();
+		tpm_direct_req(fid, r);
+		lock();
 	}
 
 	res = ffa_result_name(r->x[0], r->x[2]);

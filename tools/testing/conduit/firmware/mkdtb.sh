@@ -7,7 +7,7 @@
 # and the initrd range.
 #
 # usage: mkdtb.sh -o OUT.dtb [-b BOOTARGS] [-i INITRD [-a INITRD_ADDR]]
-#                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP] [-r REGIONS]
+#                 [-M MACHINE] [-c CPU] [-m MEM] [-s SMP] [-r REGIONS] [-t]
 #
 # -r REGIONS describes the RAM as that many memory ranges: the first 256 MiB
 # (kernel, DTB and initrd) as one, the rest cut into REGIONS-1 ranges of a
@@ -16,17 +16,22 @@
 # arm64 takes up to 1024 memory regions, pKVM's hypervisor only 128
 # (HYP_MEMBLOCK_REGIONS). MEM must be given in G or M.
 #
+# -t leaves the top 1 MiB of RAM out of the memory node (0x7FF00000-
+# 0x7FFFFFFF with -m 1G), so that neither UEFI nor Linux uses it as memory:
+# the TPM CRB area that the ACPI tables of ../uefi/ describe lies there,
+# and tpm_crb can then ioremap it. MEM must be given in G or M; not with -r.
+#
 # MACHINE defaults to virt,secure=on,virtualization=on,gic-version=3;
 # CPU to max,lpa2=off; MEM to 1G; SMP to 1. They must match the boot's
 # -M/-cpu/-m/-smp, since the DTB describes memory and CPUs.
 set -eu
 
-out= bootargs= initrd= addr=0x48200000 regions=
+out= bootargs= initrd= addr=0x48200000 regions= tophole=
 machine=virt,secure=on,virtualization=on,gic-version=3
 cpu=max,lpa2=off mem=1G smp=1
 QEMU=${QEMU:-qemu-system-aarch64}
 
-while getopts o:b:i:a:M:c:m:s:r: opt; do
+while getopts o:b:i:a:M:c:m:s:r:t opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	b) bootargs=$OPTARG ;;
@@ -37,10 +42,20 @@ while getopts o:b:i:a:M:c:m:s:r: opt; do
 	m) mem=$OPTARG ;;
 	s) smp=$OPTARG ;;
 	r) regions=$OPTARG ;;
+	t) tophole=1 ;;
 	*) sed -n '2,/^set/p' "$0" | sed 's/^# \{0,1\}//;/^set/d' >&2; exit 2 ;;
 	esac
 done
 [ -n "$out" ] || { echo "mkdtb.sh: -o OUT.dtb is required" >&2; exit 2; }
+if [ -n "$tophole" ]; then
+	[ -z "$regions" ] || { echo "mkdtb.sh: -t and -r do not go together" >&2; exit 2; }
+	case $mem in
+	*G) mem_mib=$(( ${mem%G} * 1024 )) ;;
+	*M) mem_mib=${mem%M} ;;
+	*) echo "mkdtb.sh: -t needs -m in G or M, not '$mem'" >&2; exit 2 ;;
+	esac
+	[ "$mem_mib" -gt 256 ] || { echo "mkdtb.sh: -t needs more than 256 MiB of RAM" >&2; exit 2; }
+fi
 if [ -n "$regions" ]; then
 	case $mem in
 	*G) mem_mib=$(( ${mem%G} * 1024 )) ;;
@@ -101,6 +116,11 @@ esc=$(printf '%s' "$bootargs" | sed 's/\\/\\\\/g; s/"/\\"/g')
 			i=$((i + 1))
 		done
 		printf '>;\n\t};\n'
+	fi
+	if [ -n "$tophole" ]; then
+		# One range, from 0x40000000 up to 1 MiB short of the end of RAM.
+		printf '\tmemory@40000000 {\n\t\treg = <0x0 0x40000000 0x%x 0x%x>;\n\t};\n' \
+			$(( ((mem_mib - 1) << 20) >> 32 )) $(( ((mem_mib - 1) << 20) & 0xffffffff ))
 	fi
 	echo "	chosen {"
 	echo "		bootargs = \"$esc\";"
