@@ -24,7 +24,9 @@
 # suite, SUITE applies to the others.
 set -euo pipefail
 
-SUITES="trixie trixie-backports sid"
+# bookworm too: its own source packages (edk2, for tools/testing/conduit/uefi)
+# are not in the system's one-line or deb822 sources, which list no deb-src.
+SUITES="bookworm trixie trixie-backports sid"
 mode=${1:-}; pkg=${2:-}; dest=${3:-}; suite=${4:-}
 die() { echo "debian-fetch: $*" >&2; exit 1; }
 [ -n "$mode" ] && [ -n "$pkg" ] && [ -n "$dest" ] || die "usage: $0 binary|source PKG DEST [SUITE]"
