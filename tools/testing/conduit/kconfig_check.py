@@ -261,6 +261,10 @@ def run_case(ktree, base, out, c):
     """Configure case C in OUT (a copy of BASE unless it is BASE)."""
     if out != base:
         fresh_copy(base, out)
+        # The series' symbols take the value a fresh defconfig with these
+        # settings would give them: one with a prompt (the core, when KUnit
+        # is on) would otherwise keep the value the base case gave it.
+        scripts_config(ktree, out, [a for s in SYMBOLS for a in ("--undefine", s)])
     scripts_config(ktree, out, c["ops"])
     kmake(ktree, out, "olddefconfig")
     return read_config(os.path.join(out, ".config"))
