@@ -71,7 +71,8 @@ DEB_PACKAGES := build-essential git python3 flex bison bc libssl-dev libelf-dev 
 	cpio xz-utils rsync kmod gcc-aarch64-linux-gnu qemu-system-arm \
 	qemu-efi-aarch64 device-tree-compiler ccache sparse coccinelle b4 \
 	python3-sphinx python3-ply python3-git lcov \
-	dpkg-dev u-boot-qemu python3-pyelftools python3-cryptography
+	dpkg-dev u-boot-qemu python3-pyelftools python3-cryptography swtpm \
+	dosfstools mtools acpica-tools uuid-dev python3-distutils
 
 deps:
 	@missing=$$(dpkg-query -W -f='$${Package} $${Status}\n' $(DEB_PACKAGES) 2>/dev/null \
@@ -164,7 +165,10 @@ define kconfig_unchecked
 endef
 
 # $(call build_kernel,tree,fragments[,outdir[,targets]]): configure and
-# build TARGETS (default Image) in TREE/OUTDIR (default out).
+# build TARGETS (default Image) in TREE/OUTDIR (default out). A build of
+# the same inputs (source, .config, initramfs, toolchain) comes from the
+# cache outside the clone instead, see kcache.sh; a fresh clone on the same
+# machine builds no kernel twice.
 define build_kernel
 	@if [ "$$(id -u)" != 0 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then \
 		echo "kernel: no aarch64-linux-gnu-gcc: run 'sudo apt-get install gcc-aarch64-linux-gnu'"; \
@@ -173,11 +177,13 @@ define build_kernel
 	if [ "$$avail" -lt 3 ]; then echo "kernel: only $${avail} GiB free under $(BUILD);" \
 		"a kernel build needs about 3 GiB more: free some space"; exit 1; fi
 	$(call kconfig,$(1),$(2),$(3))
-	@echo "kernel: building $(1)/$(or $(3),out)"
-	@$(call KMAKE,$(1),$(3)) -s $(or $(4),Image) 2>&1 | tee $(1)/$(or $(3),out)/build.log | \
+	@$(T)/kcache.sh restore $(1) $(1)/$(or $(3),out) $(or $(4),Image) && exit 0; \
+		echo "kernel: building $(1)/$(or $(3),out)"; \
+		$(call KMAKE,$(1),$(3)) -s $(or $(4),Image) 2>&1 | tee $(1)/$(or $(3),out)/build.log | \
 		grep -v '^$$' || true; \
 		test $${PIPESTATUS[0]} -eq 0 || { echo "kernel: build of $(1)/$(or $(3),out) failed," \
-		"see $(1)/$(or $(3),out)/build.log"; rm -f $(1)/$(or $(3),out)/arch/arm64/boot/Image; exit 1; }
+		"see $(1)/$(or $(3),out)/build.log"; rm -f $(1)/$(or $(3),out)/arch/arm64/boot/Image; exit 1; }; \
+		$(T)/kcache.sh store $(1) $(1)/$(or $(3),out) $(or $(4),Image) || true
 endef
 
 # One build at a time per tree: two makes in one O= directory corrupt it.
@@ -231,7 +237,7 @@ kconfig-tree: $(BUILD)/initramfs.list
 
 # Every scenario in tools/testing/conduit/scenarios.py, on the stock and the
 # patched kernel; the table lands in build/boot-matrix.txt.
-boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmware
+boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmware uefi
 	@mkdir -p $(RESULTS)
 	@$(PY) $(T)/boot.py all --build $(BUILD) --results $(RESULTS)/boot-matrix.txt
 
@@ -244,7 +250,8 @@ harness-selftest:
 
 S ?= pkvm
 K ?= patched
-scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-%,$(S)),kernel-ffa-module) firmware
+scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-%,$(S)),kernel-ffa-module) \
+	$(if $(filter tpm-latesync-%,$(S)),kernel-stock-ima-late) $(if $(filter tpm-%,$(S)),uefi) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 
 # The demo boots the stack devices run: pKVM in protected mode in front of
@@ -252,10 +259,15 @@ scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-modul
 # /init makes a TEE request. DEMO_SCENARIO=spmc-pkvm boots the project's
 # test SPMC instead, whose call log says which EL each FF-A call came from.
 DEMO_SCENARIO ?= optee-pkvm
-demo: kernel kernel-stock firmware
+# Then the TPM behind FF-A (tpm-pkvm): IMA's TPM line and boot_aggregate on
+# both kernels, side by side.
+demo: kernel kernel-stock firmware uefi
 	@$(PY) $(T)/boot.py run stock $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
 	@$(PY) $(T)/boot.py run patched $(DEMO_SCENARIO) --build $(BUILD) >/dev/null || true
+	@$(PY) $(T)/boot.py run stock tpm-pkvm --build $(BUILD) >/dev/null || true
+	@$(PY) $(T)/boot.py run patched tpm-pkvm --build $(BUILD) >/dev/null || true
 	@echo; $(PY) $(T)/boot.py timeline $(DEMO_SCENARIO) --build $(BUILD) --require-boot
+	@echo; $(PY) $(T)/boot.py ima tpm-pkvm --build $(BUILD)
 
 # ---------------------------------------------------------------------------
 # Tests

@@ -46,7 +46,7 @@ bench-arm64: kernel
 		echo "bench: no test firmware; boot latency without an SPMC only"
 	@$(BENCH_PY) arm64 --n $(BENCH_RUNS)
 
-bench-boots: kernel kernel-stock
+bench-boots: kernel kernel-stock kernel-stock-ima-late firmware uefi
 	@$(BENCH_PY) boots --n $(BENCH_BOOTS)
 
 bench-size: kernel kernel-stock

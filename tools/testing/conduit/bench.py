@@ -145,7 +145,7 @@ def boot_once(build, kernel, scen_name, extra_append, tag, timeout=180):
     harness's own boot records is overwritten."""
     scen = dict(sc.SCENARIOS[scen_name])
     scen["append"] = (scen.get("append", "") + " " + extra_append).strip()
-    image = bt.kernel_image(build, kernel)
+    image = bt.kernel_image(build, kernel, scen)
     d = os.path.join(out_dir(build), "boots")
     os.makedirs(d, exist_ok=True)
     base = os.path.join(d, f"{kernel}-{scen_name}-{tag}")
@@ -294,9 +294,35 @@ def handoff(res):
             "before_late": late is not None and up < late and part < late}
 
 
+def tpm_times(res):
+    """Guest seconds from finalize_pkvm() to tpm_crb bound (the TPM
+    registered), and to the end of the initcall in which IMA took its first
+    measurement, from one tpm-* boot."""
+    fin = sc.start_of(res, "finalize_pkvm")
+    bound = sc.first_event(res, "tpm", sc.TPM_BOUND)
+    measured = sc.ima_initcall(res).get("end")
+    return {"to_tpm_s": bound - fin if None not in (fin, bound) else None,
+            "ima_measured_s": measured}
+
+
+def step_tpm_boots(build, n, data):
+    """tpm-pkvm on stock and patched, tpm-latesync-pkvm on stock with
+    IMA_INIT_LATE_SYNC, alternated like the other boots."""
+    data["tpm"] = {"stock": [], "patched": [], "latesync": []}
+    for i in range(n):
+        for kernel, scen in (("stock", "tpm-pkvm"), ("patched", "tpm-pkvm"),
+                             ("latesync", "tpm-latesync-pkvm")):
+            res = boot_once(build, "stock" if kernel == "latesync" else kernel, scen, "",
+                            f"tpm{i}", timeout=300)
+            t = tpm_times(res)
+            data["tpm"][kernel].append(t)
+            print(f"bench: tpm {kernel} {i}: {t}")
+
+
 def step_boots(build, n):
     data = {"scenario": "pkvm", "stock": [], "patched": [],
             "handoff_scenario": "spmc-pkvm", "handoff": {"stock": [], "patched": []}}
+    step_tpm_boots(build, n, data)
     for i in range(n):
         # Alternate, so that drift in the machine's load hits both alike.
         for kernel in ("stock", "patched"):
@@ -695,6 +721,33 @@ def figures(build):
     add("handoff.patched.before_late", "hand-off patched: boots with FF-A and its partition "
         "drivers up before the first late initcall", before if runs else None, "boots",
         f"all {len(runs)}", before == len(runs) if runs else False)
+
+    # The TPM behind FF-A, tpm-pkvm on both kernels, against stock with
+    # IMA_INIT_LATE_SYNC in tpm-latesync-pkvm
+    tp = bo.get("tpm") or {}
+
+    def tmed(kernel, key):
+        vals = [t[key] for t in tp.get(kernel, []) if t and t.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    note = "median of tpm-pkvm boots, TCG guest clock"
+    s_, p_ = tmed("stock", "to_tpm_s"), tmed("patched", "to_tpm_s")
+    add("tpm.stock.finalize_to_tpm", "tpm stock: finalize_pkvm() -> tpm_crb bound",
+        s_ * 1000 if s_ is not None else None, "ms", "", None, note)
+    add("tpm.patched.finalize_to_tpm", "tpm patched: finalize_pkvm() -> tpm_crb bound",
+        p_ * 1000 if p_ is not None else None, "ms", "", None, note)
+    ratio = p_ / s_ if s_ and p_ is not None else None
+    add("tpm.ratio.finalize_to_tpm", "tpm: patched / stock, finalize_pkvm() -> TPM registered",
+        ratio, "x", "< 1", ratio < 1 if ratio is not None else False, note)
+    l_, q_ = tmed("latesync", "ima_measured_s"), tmed("patched", "ima_measured_s")
+    add("tpm.latesync.ima_measured", "tpm stock IMA_INIT_LATE_SYNC: IMA's first measurement at",
+        l_, "s", "", None, "end of security_initcall_late_sync, guest clock from boot")
+    add("tpm.patched.ima_measured", "tpm patched: IMA's first measurement at (default level)",
+        q_, "s", "", None, "end of security_initcall_late, guest clock from boot")
+    ratio = q_ / l_ if l_ and q_ is not None else None
+    add("tpm.ratio.ima_measured", "tpm: patched at IMA's default level / stock with "
+        "IMA_INIT_LATE_SYNC, time to IMA's first measurement", ratio, "x", "<= 1",
+        ratio <= 1 if ratio is not None else False, note)
 
     # 4. Code size
     objs = sz.get("objects") or {}

@@ -4,6 +4,7 @@
 
   boot.py run KERNEL SCENARIO --build DIR   boot, write DIR/boots/KERNEL-SCENARIO.{log,json}
   boot.py timeline SCENARIO --build DIR      stock and patched timelines side by side
+  boot.py ima SCENARIO --build DIR           IMA and the TPM, stock and patched side by side
   boot.py list                               the scenarios
 
 KERNEL is "stock" or "patched". A boot fails on a timeout, a panic, a WARN
@@ -28,7 +29,7 @@ KERNEL_TREES = {"patched": "linux", "stock": "stock"}
 
 # The actors whose initcalls make up the timeline.
 ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
-          "load_uefi_certs", "init_ima", "security_initcall_late",
+          "load_uefi_certs", "security_initcall_late", "security_initcall_late_sync",
           "deferred_probe_initcall", "conduit_reprobe_barrier"]
 
 # Console lines that make a boot fail, whatever the scenario.
@@ -192,7 +193,7 @@ def not_started(kernel, name, base, why):
 # The publishers report their outcome with pr_debug(); turn those lines on
 # in the patched kernel (CONFIG_DYNAMIC_DEBUG in qemu-arm64-patched.config).
 PATCHED_DYNDBG = ('dyndbg="file arch/arm64/kvm/pkvm.c +p; '
-                  'file drivers/firmware/arm_ffa/driver.c +p"')
+                  'file drivers/firmware/arm_ffa/driver.c +p; file kernel/conduit/conduit.c +p"')
 
 
 def run(kernel, name, build, timeout=None):
@@ -299,6 +300,33 @@ def timeline(build, name):
     return bad
 
 
+def ima_summary(build, name):
+    """IMA and the TPM behind FF-A, stock and patched side by side: when
+    the TPM registered against IMA's initcall, IMA's own TPM line, the
+    boot_aggregate and the value PCRs 0-9 give."""
+    rows = []
+    for kernel in ("stock", "patched"):
+        res = load(build, kernel, name)
+        if res is None:
+            rows.append((kernel, ["(not booted)"]))
+            continue
+        bound, ima, bypass, _ = sc.tpm_timeline(res)
+        agg = sc.boot_aggregate(res)
+        want = sc.expected_boot_aggregate(res.get("pcrs") or {})
+        lines = [f"tpm_crb bound: {bound if bound is not None else 'never'}, "
+                 f"IMA's initcall: {ima}",
+                 "IMA: " + (f"No TPM chip found, activating TPM-bypass! ({bypass})"
+                            if bypass is not None else "measures with tpm0"),
+                 f"{agg[0] if agg else 'boot_aggregate'}: "
+                 f"{(agg[1] + ':' + agg[2][:16] + '...') if agg else 'none'}",
+                 "PCRs 0-9 give: " + (want[:16] + "..." if want else "no TPM") +
+                 (" (match)" if agg and want == agg[2] else "")]
+        rows.append((kernel, lines))
+    print(f"IMA and the TPM behind FF-A, scenario '{name}': {sc.SCENARIOS[name]['title']}")
+    for kernel, lines in rows:
+        print(f"{kernel:>8}: " + f"\n{'':>10}".join(lines))
+
+
 def warn_count(res):
     """Warnings, and the scenario's documented known ones apart."""
     n, known = len(sc.warnings(res)), len(sc.warnings(res, excuse_known=False))
@@ -355,6 +383,9 @@ def main():
     t.add_argument("--build", required=True)
     t.add_argument("--require-boot", action="store_true",
                    help="exit 1 with one line unless both kernels reached userspace")
+    i = sub.add_parser("ima")
+    i.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    i.add_argument("--build", required=True)
     sub.add_parser("list")
     al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
     al.add_argument("--build", required=True)
@@ -383,6 +414,9 @@ def main():
         return
     if a.action == "matrix":
         matrix(build, os.path.join(build, "boot-matrix.txt"))
+        return
+    if a.action == "ima":
+        ima_summary(build, a.scenario)
         return
     if a.action == "timeline":
         bad = timeline(build, a.scenario)
