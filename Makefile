@@ -212,6 +212,7 @@ kernel-ffa-module-unlocked:
 		'file /modules/ffa-core.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-core.ko 0644 0 0' \
 		'file /modules/ffa-module.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-module.ko 0644 0 0' \
 		'file /modules/ffa_echo.ko $(KTREE)/out-ffa-module/samples/ffa/ffa_echo.ko 0644 0 0' \
+		'file /modules/tpm_crb_ffa.ko $(KTREE)/out-ffa-module/drivers/char/tpm/tpm_crb_ffa.ko 0644 0 0' \
 		> $(BUILD)/ffa-module.list
 	$(KTREE)/out-ffa-module/usr/gen_init_cpio $(BUILD)/ffa-module.list > $(BUILD)/ffa-module.cpio
 
@@ -250,7 +251,7 @@ harness-selftest:
 
 S ?= pkvm
 K ?= patched
-scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-%,$(S)),kernel-ffa-module) \
+scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-% tpm-ffa-module-%,$(S)),kernel-ffa-module) \
 	$(if $(filter tpm-latesync-%,$(S)),kernel-stock-ima-late) $(if $(filter tpm-%,$(S)),uefi) firmware
 	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
 

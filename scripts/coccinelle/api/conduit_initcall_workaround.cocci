@@ -18,11 +18,17 @@
 /// The LSM framework's form of the same move is reported too: an LSM whose
 /// struct lsm_info (DEFINE_LSM()) puts its initcall in a *_sync slot, such
 /// as IMA's .initcall_late_sync = init_ima under CONFIG_IMA_INIT_LATE_SYNC,
-/// which waits for a TPM whose probe is deferred (a TPM behind FF-A under
-/// pKVM). Once FF-A is ordered by the conduit, FF-A's partitions have
-/// probed before late_initcall and the natural slot is enough. Any *_sync
-/// slot is reported, whatever the LSM waits for: the framework has no
-/// other reason for it.
+/// which waits for a TPM whose probe is deferred (tpm_crb deferring on the
+/// tpm_crb_ffa partition driver, for a TPM behind FF-A). Once a built-in
+/// FF-A core is ordered by the conduit, its partitions and the devices
+/// deferred on them have probed before late_initcall, with and without
+/// pKVM, and IMA measures with the TPM at its natural slot (boot checks
+/// patched_tpm_before_ima and patched_ima_boot_aggregate in tpm-pkvm,
+/// tpm-nvhe and tpm-el1). With FF-A built as a module, as Debian's 7.3.4
+/// arm64 kernel builds it, the partition drivers load from userspace after
+/// every initcall, and IMA still finds no TPM (tpm-ffa-module-pkvm): the
+/// series does not change that. Any *_sync slot is reported, whatever the
+/// LSM waits for: the framework has no other reason for it.
 ///
 /// Patch mode undoes the level move: rootfs_initcall() and the *_sync
 /// levels up to device_initcall_sync become device_initcall(), or
@@ -435,7 +441,7 @@ p << lsm_bad.q;
 what << lsm_sync.what;
 @@
 
-coccilib.report.print_report(p[0], "WARNING: conduit_initcall_workaround: %s to wait for a deferred device; once FF-A is ordered by the conduit its partitions (a TPM behind FF-A) have probed before late_initcall: keep the natural slot, and order direct firmware use with conduit_ready_register()" % what)
+coccilib.report.print_report(p[0], "WARNING: conduit_initcall_workaround: %s to wait for a deferred device; once a built-in FF-A core is ordered by the conduit, its partitions and the devices deferred on them (a TPM behind FF-A) have probed before late_initcall: keep the natural slot, and order direct firmware use with conduit_ready_register()" % what)
 
 @lsm_ctx depends on lsm_gate && context@
 identifier lsm_sync.fnl;

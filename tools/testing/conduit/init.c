@@ -437,8 +437,8 @@ static void rebind_ffa(void)
 }
 
 /*
- * The ffa-module scenario's initrd carries the FF-A core, its driver and
- * the echo client as modules: load them in that order when present, with
+ * The ffa-module scenarios' initrd carries the FF-A core, its driver, the
+ * echo client and tpm_crb_ffa as modules: load them in that order, with
  * the conduit table shown before, so that the harness sees the FF-A
  * conduit ready before its driver exists.
  */
@@ -448,6 +448,7 @@ static void load_ffa_modules(void)
 		{ "ffa-core", "/modules/ffa-core.ko" },
 		{ "ffa-module", "/modules/ffa-module.ko" },
 		{ "ffa_echo", "/modules/ffa_echo.ko" },
+		{ "tpm_crb_ffa", "/modules/tpm_crb_ffa.ko" },
 	};
 	unsigned long i;
 	long fd, ret;

@@ -11,8 +11,9 @@
 #   store    put OUTDIR's build into the cache (after a successful build)
 #
 # The key is the SHA-256 of:
-#   - the tree's source: its HEAD tree object, and no caching at all when
-#     the work tree differs from HEAD (anything but the out* directories);
+#   - the tree's source: every blob of its HEAD but MAINTAINERS (which
+#     names whoever assembled the series), and no caching at all when the
+#     work tree differs from HEAD (anything but the out* directories);
 #   - OUTDIR/.config, without its INITRAMFS_SOURCE line (the list's path
 #     is inside the clone), plus the content of that list and of every file
 #     it names (/init and what it loads);
@@ -51,7 +52,10 @@ initramfs_inputs() {
 
 key() {
 	local src dirty
-	src=$(git -C "$tree" rev-parse -q --verify 'HEAD^{tree}' 2>/dev/null) || return 1
+	# MAINTAINERS names whoever assembled the series, and is no input
+	src=$(git -C "$tree" ls-tree -r HEAD 2>/dev/null | grep -v $'\tMAINTAINERS$' |
+		sha256sum | cut -d' ' -f1)
+	[ "$src" != "$(sha256sum < /dev/null | cut -d' ' -f1)" ] || return 1
 	dirty=$(git -C "$tree" status --porcelain -- . ':(exclude)out' ':(exclude)out-*')
 	[ -z "$dirty" ] || return 1
 	[ -f "$out/.config" ] || return 1
