@@ -300,31 +300,33 @@ def timeline(build, name):
     return bad
 
 
+def ima_fields(res):
+    """The rows of ima_summary() for one boot record (None: not booted)."""
+    if res is None:
+        return ["not booted"] * 5
+    bound, ima, bypass, _ = sc.tpm_timeline(res)
+    agg = sc.boot_aggregate(res)
+    want = sc.expected_boot_aggregate(res.get("pcrs") or {})
+    return [f"{bound:.6f}" if bound is not None else "never",
+            f"{ima:.6f}" if ima is not None else "not run",
+            f"TPM-bypass at {bypass:.6f}" if bypass is not None else "none (measures with tpm0)",
+            f"{agg[0]} {agg[1]}:{agg[2][:16]}..." if agg else "none",
+            (want[:16] + "..." if want else "no TPM") +
+            (" (match)" if agg and want == agg[2] else "")]
+
+
 def ima_summary(build, name):
     """IMA and the TPM behind FF-A, stock and patched side by side: when
     the TPM registered against IMA's initcall, IMA's own TPM line, the
     boot_aggregate and the value PCRs 0-9 give."""
-    rows = []
-    for kernel in ("stock", "patched"):
-        res = load(build, kernel, name)
-        if res is None:
-            rows.append((kernel, ["(not booted)"]))
-            continue
-        bound, ima, bypass, _ = sc.tpm_timeline(res)
-        agg = sc.boot_aggregate(res)
-        want = sc.expected_boot_aggregate(res.get("pcrs") or {})
-        lines = [f"tpm_crb bound: {bound if bound is not None else 'never'}, "
-                 f"IMA's initcall: {ima}",
-                 "IMA: " + (f"No TPM chip found, activating TPM-bypass! ({bypass})"
-                            if bypass is not None else "measures with tpm0"),
-                 f"{agg[0] if agg else 'boot_aggregate'}: "
-                 f"{(agg[1] + ':' + agg[2][:16] + '...') if agg else 'none'}",
-                 "PCRs 0-9 give: " + (want[:16] + "..." if want else "no TPM") +
-                 (" (match)" if agg and want == agg[2] else "")]
-        rows.append((kernel, lines))
+    heads = ["tpm_crb bound (s)", "IMA's initcall (s)", "IMA's TPM line",
+             "first measurement", "SHA-256(PCR 0-9)"]
+    cols = [ima_fields(load(build, kernel, name)) for kernel in ("stock", "patched")]
+    width = max(len(v) for v in cols[0] + ["stock 7.3.4"]) + 2
     print(f"IMA and the TPM behind FF-A, scenario '{name}': {sc.SCENARIOS[name]['title']}")
-    for kernel, lines in rows:
-        print(f"{kernel:>8}: " + f"\n{'':>10}".join(lines))
+    print(f"{'':<20}{'stock 7.3.4':<{width}}patched")
+    for head, st, pa in zip(heads, *cols):
+        print(f"{head:<20}{st:<{width}}{pa}")
 
 
 def warn_count(res):

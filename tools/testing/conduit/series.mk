@@ -47,7 +47,9 @@ lint: tree
 	@mkdir -p $(RESULTS)
 	@for t in sparse sphinx-build b4; do command -v $$t >/dev/null || { \
 		echo "FAIL lint $$t is not installed (make deps)" | tee $(RESULTS)/$@.txt; exit 1; }; done
-	@$(LINT_PY) lint
+	@rc=0; $(LINT_PY) lint || rc=1; \
+	if out=$$($(PY) $(T)/kconfig_help_lint.py --repo $(TOP) 2>&1); then r=PASS; else r=FAIL; rc=1; fi; \
+	echo "$$r Kconfig help text: $$(echo "$$out" | head -n1)" | tee -a $(RESULTS)/$@.txt; exit $$rc
 
 defconfig-check: tree
 	@mkdir -p $(RESULTS)
