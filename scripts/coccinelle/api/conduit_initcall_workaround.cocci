@@ -25,10 +25,11 @@
 /// pKVM, and IMA measures with the TPM at its natural slot (boot checks
 /// patched_tpm_before_ima and patched_ima_boot_aggregate in tpm-pkvm,
 /// tpm-nvhe and tpm-el1). With FF-A built as a module, as Debian's 7.3.4
-/// arm64 kernel builds it, the partition drivers load from userspace after
-/// every initcall, and IMA still finds no TPM (tpm-ffa-module-pkvm): the
-/// series does not change that. Any *_sync slot is reported, whatever the
-/// LSM waits for: the framework has no other reason for it.
+/// arm64 kernel builds it, IMA still finds no TPM (a built-in tpm_crb
+/// cannot reach a modular tpm_crb_ffa and fails its probe:
+/// tpm-ffa-module-pkvm): the series does not change that. Any *_sync
+/// slot is reported, whatever the LSM waits for: the framework has no
+/// other reason for it.
 ///
 /// Patch mode undoes the level move: rootfs_initcall() and the *_sync
 /// levels up to device_initcall_sync become device_initcall(), or

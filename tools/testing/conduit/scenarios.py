@@ -226,13 +226,18 @@ SCENARIOS["tpm-async-pkvm"] = _tpm(
     kernels=["patched"],
     checks=["patched_ffa_before_late_initcalls", "patched_tpm_before_ima",
             "patched_ima_boot_aggregate", "patched_no_warnings"])
-# What the series does not change: FF-A built as modules (as Debian's 7.3.4
-# arm64 kernel builds it) load from /init, long after IMA's initcall, so
-# IMA still goes into TPM-bypass.
+# What the series does not change: FF-A built as modules, as Debian's 7.3.4
+# arm64 kernel builds it. IMA=y selects TCG_CRB=y, and a built-in tpm_crb
+# cannot reach a modular tpm_crb_ffa (tpm_crb_ffa.h: IS_REACHABLE), so it
+# probes the CRB without FF-A, times out and fails for good: IMA goes into
+# TPM-bypass, and the TPM never registers, not even once /init has loaded
+# the modules.
 SCENARIOS["tpm-ffa-module-pkvm"] = _tpm(
     "pkvm", "FF-A and tpm_crb_ffa as modules", kernels=["patched"],
     kernel_dir="linux/out-ffa-module", initrd="ffa-module.cpio",
-    build_target="kernel-ffa-module", checks=["ima_tpm_bypass", "ffa_modules_load"])
+    build_target="kernel-ffa-module",
+    checks=["ima_tpm_bypass", "tpm_crb_fails_without_ffa", "tpm_never_bound",
+            "ffa_modules_load"])
 # The TPM partition fails or is slow: no hang, IMA runs without a TPM.
 SCENARIOS["tpm-error-pkvm"] = _tpm(
     "pkvm", "the TPM partition fails every TPM_START", fault="tpm-error",
@@ -968,6 +973,13 @@ def check_ima_late_boot_aggregate(res):
     return check_ima_boot_aggregate(res, "boot_aggregate_late")
 
 
+def check_tpm_crb_fails_without_ffa(res):
+    """tpm_crb's probe fails with -ETIME: the CRB's locality request,
+    without FF-A's TPM_START, is never granted."""
+    fail = first_event(res, "tpm", r"probe with driver tpm_crb_acpi failed with error -62")
+    return fail is not None, f"tpm_crb_acpi probe failed with -ETIME at {fail}"
+
+
 def check_tpm_never_bound(res):
     bound, _, _, why = tpm_timeline(res)
     return bound is None, why
@@ -989,6 +1001,9 @@ CHECKS = {
     "latesync_ima_boot_aggregate": ("any", check_ima_late_boot_aggregate,
                                     "IMA_INIT_LATE_SYNC: boot_aggregate_late = SHA-256(PCR0..9)"),
     "tpm_never_bound": ("any", check_tpm_never_bound, "tpm_crb never binds"),
+    "tpm_crb_fails_without_ffa": ("any", check_tpm_crb_fails_without_ffa,
+                                  "built-in tpm_crb probes without the modular tpm_crb_ffa "
+                                  "and fails with -ETIME"),
     "patched_echo_reports_failure": ("patched", check_echo_fails,
                                      "the echo client reports the firmware's BUSY"),
     "stock_ffa_probes_at_late_initcall": (
@@ -1005,7 +1020,7 @@ CHECKS = {
     "ffa_conduit_ready_without_driver": ("patched", check_ffa_conduit_ready_without_driver,
                                          "FF-A as a module: its conduit is ungated, ready (0)"),
     "ffa_modules_load": ("patched", check_ffa_modules_load,
-                         "/init loads ffa-core, ffa-module and ffa_echo"),
+                         "/init loads ffa-core, ffa-module, ffa_echo and tpm_crb_ffa"),
     "efivar_init_task_not_ready": ("patched", check_efivar_init_task_not_ready,
                                    "an init-task variable call while FF-A is pending gets "
                                    "EFI_NOT_READY"),
