@@ -15,8 +15,8 @@
 #     names whoever assembled the series), and no caching at all when the
 #     work tree differs from HEAD (anything but the out* directories);
 #   - OUTDIR/.config, without its INITRAMFS_SOURCE line (the list's path
-#     is inside the clone), plus the content of that list and of every file
-#     it names (/init and what it loads);
+#     is inside the clone), plus that list with each file it names (/init)
+#     replaced by the file's content hash;
 #   - the make targets;
 #   - the Debian versions of the compilers, binutils and host libraries
 #     that the build uses, and this script.
@@ -46,8 +46,12 @@ initramfs_inputs() {
 	local list
 	list=$(sed -n 's/^CONFIG_INITRAMFS_SOURCE="\(.*\)"$/\1/p' "$out/.config")
 	[ -n "$list" ] || return 0
-	cat "$list"
-	awk '$1 == "file" { print $3 }' "$list" | while read -r f; do sha256sum < "$f"; done
+	# a file line names its source by path, inside the clone: hash its
+	# content instead
+	while read -r type name src rest; do
+		[ "$type" = file ] && src=$(sha256sum < "$src" | cut -d' ' -f1)
+		echo "$type $name $src $rest"
+	done < "$list"
 }
 
 key() {
