@@ -83,7 +83,9 @@ restore)
 	[ -f "$entry" ] || exit 1
 	rm -f "$out/.kcache-key"
 	tar -C "$out" -xf "$entry" --touch
-	touch "$entry"
+	# The unpacked auto.conf may name another clone's initramfs list: a
+	# .config newer than it makes the next build run syncconfig again.
+	touch "$out/.config" "$entry"
 	echo "$k" > "$out/.kcache-key"
 	echo "kernel: $out restored from $entry"
 	;;
