@@ -3,7 +3,8 @@
 # Firmware conduit readiness: build, boot and test the patch series.
 #
 #   make demo     build stock and patched kernels, boot both under pKVM with
-#                 TF-A + OP-TEE, print their conduit timelines side by side
+#                 TF-A + OP-TEE and with a TPM behind FF-A, print their
+#                 conduit timelines and IMA's result side by side
 #   make test     every test; ends with "N passed, N failed"
 #
 # KSRC=/path/to/tree uses another base tree (default: Debian's
@@ -49,7 +50,7 @@ export BUILD KTREE KSTOCK RESULTS TOP BASE_TARBALL
 	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 	@echo
 	@echo "Other targets:"
 	@echo "  deps          install missing Debian packages (apt-get; needs root)"
