@@ -297,6 +297,17 @@ class ScenarioError(Exception):
     """A scenario's inputs are missing; the scenario fails, the matrix goes on."""
 
 
+def scenario_initrd(scen, build):
+    """The scenario's external initrd under BUILD, or None; a missing one
+    names the make target that builds it."""
+    if not scen.get("initrd"):
+        return None
+    initrd = os.path.join(build, scen["initrd"])
+    if not os.path.exists(initrd):
+        raise ScenarioError(f"no initrd at {initrd}: run 'make {scen['build_target']}'")
+    return initrd
+
+
 def qemu_command(scen, image, build, base):
     """The QEMU command line; BASE is the path prefix for per-boot files."""
     fw = scen.get("firmware")
@@ -320,9 +331,7 @@ def qemu_command(scen, image, build, base):
     firmware = os.path.join(build, "firmware", "conduit-fw.bin")
     if not os.path.exists(firmware):
         raise ScenarioError(f"no test firmware at {firmware}: run 'make firmware'")
-    initrd = os.path.join(build, scen["initrd"]) if scen.get("initrd") else None
-    if initrd and not os.path.exists(initrd):
-        raise ScenarioError(f"no initrd at {initrd}: run 'make {scen['build_target']}'")
+    initrd = scenario_initrd(scen, build)
     subprocess.run([os.path.join(FIRMWARE_DIR, "mkdtb.sh"), "-o", dtb, "-b", append,
                     "-M", scen["machine"], "-c", cpu, "-m", "1G", "-s", "2"] +
                    (["-r", str(scen["mem_regions"])] if scen.get("mem_regions") else []) +
@@ -356,9 +365,7 @@ def tpm_command(scen, cpu, build, base, image, append):
     for f, target in ((uefi, "uefi"), (firmware, "firmware")):
         if not os.path.exists(f):
             raise ScenarioError(f"no {f}: run 'make {target}'")
-    initrd = os.path.join(build, scen["initrd"]) if scen.get("initrd") else None
-    if initrd and not os.path.exists(initrd):
-        raise ScenarioError(f"no initrd at {initrd}: run 'make {scen['build_target']}'")
+    initrd = scenario_initrd(scen, build)
     subprocess.run([os.path.join(HERE, "uefi", "mkfat.sh"), "-k", image, "-c", append,
                     "-o", base + ".fat", "-b", os.path.join(build, "uefi")] +
                    (["-i", initrd] if initrd else []),
