@@ -10,41 +10,38 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
-#include <kunit/visibility.h>
 
 #include "internal.h"
 
-/* Under conduit_lock: one line for @c. */
-VISIBLE_IF_KUNIT int conduit_debugfs_show_one(struct seq_file *m,
-					      struct conduit *c)
+/**
+ * conduit_show() - one line of the debugfs file
+ * @m: the file
+ * @c: the conduit; the caller holds conduit_lock
+ */
+void conduit_show(struct seq_file *m, struct conduit *c)
 {
-	struct conduit_ready_block *crb;
+	struct list_head *pos;
 	unsigned int nr_blocks = 0;
 	int word = READ_ONCE(*c->word);
 
-	list_for_each_entry(crb, &c->blocks, node)
+	lockdep_assert_held(&conduit_lock);
+	list_for_each(pos, &c->blocks)
 		nr_blocks++;
-	seq_printf(m, "%s %s %s %d ", c->name, c->gated ? "gated" : "ungated",
+	seq_printf(m, "%s %s %s %d %llu %u %d %u\n", c->name,
+		   c->gated ? "gated" : "ungated",
 		   word > 0 ? "pending" : word ? "failed" : "ready",
-		   word > 0 ? -EAGAIN : word);
-	if (c->claimant)
-		seq_printf(m, "%ps", c->claimant);
-	else
-		seq_putc(m, '-');
-	seq_printf(m, " %llu %u %d %u\n", c->published_ns, nr_blocks,
+		   word > 0 ? -EAGAIN : word, c->published_ns, nr_blocks,
 		   atomic_read(&c->nr_waiters), c->nr_devices);
-	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(conduit_debugfs_show_one);
 
 static int conduit_debugfs_show(struct seq_file *m, void *unused)
 {
 	int id;
 
-	seq_puts(m, "# name gatekeeper state status claimant published_ns callbacks waiters devices\n");
+	seq_puts(m, "# name gatekeeper state status published_ns callbacks waiters devices\n");
 	mutex_lock(&conduit_lock);
 	for (id = 0; id < CONDUIT_NR; id++)
-		conduit_debugfs_show_one(m, &conduits[id]);
+		conduit_show(m, &conduits[id]);
 	mutex_unlock(&conduit_lock);
 	return 0;
 }

@@ -10,19 +10,6 @@
 
 #include <linux/tracepoint.h>
 
-TRACE_EVENT(conduit_claim,
-	    TP_PROTO(const char *name, int ret, const void *caller),
-	    TP_ARGS(name, ret, caller),
-	    TP_STRUCT__entry(__string(name, name)
-			     __field(int, ret)
-			     __field(const void *, caller)),
-	    TP_fast_assign(__assign_str(name);
-			   __entry->ret = ret;
-			   __entry->caller = caller;),
-	    TP_printk("conduit=%s ret=%d caller=%pS",
-		      __get_str(name), __entry->ret, __entry->caller)
-);
-
 TRACE_EVENT(conduit_publish,
 	    TP_PROTO(const char *name, int status, int ret),
 	    TP_ARGS(name, status, ret),
@@ -55,19 +42,19 @@ TRACE_EVENT(conduit_wait_end,
 );
 
 TRACE_EVENT(conduit_callback,
-	    TP_PROTO(const char *name, void *fn, int status, bool replay),
-	    TP_ARGS(name, fn, status, replay),
+	    TP_PROTO(const char *name, void *fn, int status, bool at_once),
+	    TP_ARGS(name, fn, status, at_once),
 	    TP_STRUCT__entry(__string(name, name)
 			     __field(void *, fn)
 			     __field(int, status)
-			     __field(bool, replay)),
+			     __field(bool, at_once)),
 	    TP_fast_assign(__assign_str(name);
 			   __entry->fn = fn;
 			   __entry->status = status;
-			   __entry->replay = replay;),
-	    TP_printk("conduit=%s fn=%ps status=%d replay=%d",
+			   __entry->at_once = at_once;),
+	    TP_printk("conduit=%s fn=%ps status=%d at_once=%d",
 		      __get_str(name), __entry->fn, __entry->status,
-		      __entry->replay)
+		      __entry->at_once)
 );
 
 #endif /* _TRACE_CONDUIT_H */
