@@ -2,7 +2,7 @@
 /*
  * Test-only early consumer of the firmware conduits.
  *
- * Booted with conduit_early_consumer.enable=1, it waits for the host SMC
+ * Booted with conduit_early_consumer.enable=1, it waits for the FF-A proxy
  * conduit from an early initcall, in the init task, long before pKVM can
  * publish it from finalize_pkvm(). Waiting there could only hang the boot,
  * so the core must return -EDEADLK at once. Before that it reports what
@@ -30,7 +30,7 @@
 
 static bool enable;
 module_param(enable, bool, 0444);
-MODULE_PARM_DESC(enable, "Wait for the host SMC conduit from an early initcall");
+MODULE_PARM_DESC(enable, "Wait for the FF-A proxy conduit from an early initcall");
 
 static bool efi_vars;
 module_param(efi_vars, bool, 0444);
@@ -68,11 +68,25 @@ static int __init conduit_early_consumer(void)
 	ret = conduit_status(CONDUIT_FFA);
 	pr_info("conduit_status(ffa) = %d (%s)\n", ret, errno_name(ret));
 
-	ret = wait_for_conduit(CONDUIT_HOST_SMC);
-	pr_info("wait_for_conduit(host-smc) = %d (%s)\n", ret, errno_name(ret));
+	ret = wait_for_conduit(CONDUIT_FFA_PROXY);
+	pr_info("wait_for_conduit(ffa-proxy) = %d (%s)\n", ret, errno_name(ret));
 	return 0;
 }
 early_initcall(conduit_early_consumer);
+
+/*
+ * conduit_early_wait on the command line: wait from an early_param, before
+ * the scheduler runs. The core must refuse it instead of calling schedule().
+ */
+static int __init conduit_early_wait(char *unused)
+{
+	int ret = wait_for_conduit(CONDUIT_FFA_PROXY);
+
+	pr_info("early_param: wait_for_conduit(ffa-proxy) = %d (%s)\n", ret,
+		errno_name(ret));
+	return 0;
+}
+early_param("conduit_early_wait", conduit_early_wait);
 
 /*
  * GetNextVariable() from an empty name: the first variable of the store.
