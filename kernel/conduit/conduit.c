@@ -211,6 +211,7 @@ static void conduit_settle(struct conduit *c, int status)
 	c->published_ns = ktime_get_boottime_ns();
 	/* Pairs with smp_load_acquire() in the readers; see the top comment. */
 	smp_store_release(c->word, status);
+	pr_debug("%s: final, status %d\n", c->name, status);
 	if (!list_empty(&c->blocks))
 		queue_work(system_dfl_wq, &c->run_work);
 	if (!list_empty(&c->devices)) {

@@ -92,7 +92,7 @@ def _scenario(mode, firmware, **extra):
     if mode == "pkvm" and firmware == "none":
         checks.append("patched_ffa_before_late_initcalls")
     if mode != "pkvm":
-        checks += ["patched_host_smc_ready_early", "patched_ffa_ready_early"]
+        checks += ["patched_ffa_proxy_ready_early", "patched_ffa_ready_early"]
     scen = {
         "title": f"{MODE_TITLES[mode]}, {FIRMWARE_TITLES[firmware]}",
         "machine": f"virt{secure},{virt},{gic}",
@@ -161,7 +161,7 @@ def _variant(mode, what, firmware, append="", **extra):
 SCENARIOS["memblocks-pkvm"] = _variant(
     "pkvm", "test SPMC, 160 memory ranges (pKVM tracks 128)", "none", mem_regions=160,
     checks=["pkvm_failed_before_install", "stock_ffa_deferred_forever",
-            "patched_host_smc_ready", "patched_ffa_straight_to_el3",
+            "patched_ffa_proxy_ready", "patched_ffa_straight_to_el3",
             "patched_echo_ok", "patched_nothing_deferred"])
 # Unbind the FF-A core from its device and bind it again from /init: the
 # FF-A conduit stays as published (the version negotiated with pKVM's proxy
@@ -248,10 +248,11 @@ SCENARIOS["tpm-slow-pkvm"] = _tpm(
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
-    "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1",
+    "append": "kvm-arm.mode=protected conduit_early_consumer.enable=1 conduit_early_wait",
     "firmware": None,
     "kernels": ["patched"],
-    "checks": ["early_consumer_sees_ffa_pending", "early_consumer_edeadlk"],
+    "checks": ["early_consumer_sees_ffa_pending", "early_consumer_edeadlk",
+               "early_param_wait_refused"],
 }
 
 
@@ -557,12 +558,12 @@ def check_stock_ffa_probes_at_late_initcall(res):
 
 
 def check_patched_conduit_order(res):
-    """finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs."""
+    """finalize_pkvm -> FF-A proxy conduit -> FF-A conduit -> load_uefi_certs."""
     steps = [
         ("finalize_pkvm starts", start_of(res, "finalize_pkvm")),
         # The core's own line if it prints one, else the publisher's.
-        ("host SMC conduit published", first_event(res, "kvm", r"host SMC conduit: status 0")),
-        ("FF-A conduit published", first_event(res, "arm_ffa", r"FF-A conduit: status")),
+        ("FF-A proxy conduit published", first_event(res, "conduit", r"ffa-proxy: final, status 0")),
+        ("FF-A conduit published", first_event(res, "conduit", r"\bffa: final, status")),
         ("load_uefi_certs starts", start_of(res, "load_uefi_certs")),
     ]
     missing = [name for name, ts in steps if ts is None]
@@ -608,7 +609,7 @@ def check_patched_no_warnings(res):
 
 def conduit_row(res, name, table="conduit_debugfs"):
     """The debugfs row of a conduit, split: name gatekeeper state status
-    claimant published_ns callbacks waiters devices. TABLE names the dump:
+    published_ns callbacks waiters devices. TABLE names the dump:
     the one at /init's start, or one /init took later (conduit_unbound,
     conduit_rebound, conduit_before_modules)."""
     for r in res.get(table) or []:
@@ -639,12 +640,12 @@ def check_ready_early(res, name, who, line):
     return ok, " ".join(f) + f" (published at {at}, efisubsys_init at {efi})"
 
 
-def check_patched_host_smc_ready_early(res):
-    return check_ready_early(res, "host-smc", "kvm", r"host SMC conduit: status 0")
+def check_patched_ffa_proxy_ready_early(res):
+    return check_ready_early(res, "ffa-proxy", "conduit", r"ffa-proxy: final, status 0")
 
 
 def check_patched_ffa_ready_early(res):
-    return check_ready_early(res, "ffa", "arm_ffa", r"FF-A conduit: status 0")
+    return check_ready_early(res, "ffa", "conduit", r"\bffa: final, status 0")
 
 
 def check_patched_ffa_before_late_initcalls(res):
@@ -652,7 +653,7 @@ def check_patched_ffa_before_late_initcalls(res):
     late initcall: the echo partition driver stands in for a TPM that
     IMA must find at its default level."""
     up, late = ffa_up_at(res), res.get("late_level_at")
-    pub = first_event(res, "arm_ffa", r"FF-A conduit: status 0")
+    pub = first_event(res, "conduit", r"\bffa: final, status 0")
     echo = first_event(res, "ffa_echo", r"echo ok")
     why = (f"FF-A up at {up}, its conduit published at {pub}, echo partition probed at "
            f"{echo}, late level at {late}")
@@ -667,9 +668,21 @@ def check_early_consumer_sees_ffa_pending(res):
 
 
 def check_early_consumer_edeadlk(res):
-    hits = [line for line in res["kmsg_warn_lines"] + [e[2] for e in res["events"]]
-            if "EDEADLK" in line or "-35" in line]
-    return bool(hits), "no -EDEADLK report from the early consumer"
+    """An early initcall of the init task waits for the FF-A proxy conduit,
+    which only a later initcall publishes: the core refuses at once."""
+    hit = first_event(res, "early_consumer",
+                      r"^conduit_early_consumer: wait_for_conduit\(ffa-proxy\) = -35 \(-EDEADLK\)")
+    return hit is not None, "no 'wait_for_conduit(ffa-proxy) = -35 (-EDEADLK)' line"
+
+
+def check_early_param_wait_refused(res):
+    """A wait from an early_param, before the scheduler runs, is refused
+    with -EDEADLK and a warning naming the caller, not sent to schedule()."""
+    hit = first_event(res, "early_consumer",
+                      r"early_param: wait_for_conduit\(ffa-proxy\) = -35 \(-EDEADLK\)")
+    warned = [w for w in res["kmsg_warn_lines"]
+              if "wait can never end" in w and "conduit_early_wait" in w]
+    return hit is not None and bool(warned), f"line at {hit}, warnings naming the caller: {warned[:1]}"
 
 
 def ffa_els(res):
@@ -712,10 +725,10 @@ def check_pkvm_failed_before_install(res):
             f"hyp memblocks refused: {reserve}, kvm_arm_init returned {ret}, KVM up: {up}")
 
 
-def check_patched_host_smc_ready(res):
-    """The host SMC conduit is published 0: nothing at EL2 traps."""
-    row = conduit_row(res, "host-smc")
-    return ready_zero(row), f"host-smc: {show_row(row)}"
+def check_patched_ffa_proxy_ready(res):
+    """The FF-A proxy conduit is published 0: nothing at EL2 traps."""
+    row = conduit_row(res, "ffa-proxy")
+    return ready_zero(row), f"ffa-proxy: {show_row(row)}"
 
 
 def check_patched_ffa_straight_to_el3(res):
@@ -766,7 +779,7 @@ def check_efivar_init_task_not_ready(res):
 
 def check_efivar_kthread_waited(res):
     c = efivar_calls(res).get("kthread")
-    published = first_event(res, "arm_ffa", r"FF-A conduit: status")
+    published = first_event(res, "conduit", r"\bffa: final, status")
     ok = (c is not None and published is not None and c[1] == 0 and c[2] == -11 and
           c[3] != -11 and c[0] >= published)
     return ok, f"kthread: {c or 'no line'}, FF-A conduit published at {published}"
@@ -1042,18 +1055,18 @@ CHECKS = {
                                  "the FF-A conduit stays ready (0) while unbound and after"),
     "pkvm_failed_before_install": ("any", check_pkvm_failed_before_install,
                                    "pKVM reserves no memory: KVM fails before installing at EL2"),
-    "patched_host_smc_ready": ("patched", check_patched_host_smc_ready,
-                               "the host SMC conduit is published 0: nothing traps"),
+    "patched_ffa_proxy_ready": ("patched", check_patched_ffa_proxy_ready,
+                               "the FF-A proxy conduit is published 0: nothing traps"),
     "patched_ffa_straight_to_el3": ("patched", check_patched_ffa_straight_to_el3,
                                     "every FF-A call reaches EL3 from EL1, no hypervisor"),
     "patched_ffa_failure_reported": ("patched", check_patched_ffa_failure_reported,
                                      "the FF-A conduit reports the firmware's failure"),
     "pkvm_up": ("any", check_pkvm_up, "pKVM initialises"),
     "patched_conduit_order": ("patched", check_patched_conduit_order,
-                              "finalize_pkvm -> host SMC conduit -> FF-A conduit -> load_uefi_certs"),
+                              "finalize_pkvm -> FF-A proxy conduit -> FF-A conduit -> load_uefi_certs"),
     "patched_no_warnings": ("patched", check_patched_no_warnings, "no kernel warnings"),
-    "patched_host_smc_ready_early": ("patched", check_patched_host_smc_ready_early,
-                                     "without protected mode the host SMC conduit is ready "
+    "patched_ffa_proxy_ready_early": ("patched", check_patched_ffa_proxy_ready_early,
+                                     "without protected mode the FF-A proxy conduit is ready "
                                      "before efisubsys_init()"),
     "patched_ffa_ready_early": ("patched", check_patched_ffa_ready_early,
                                 "without pKVM the FF-A conduit is ready before efisubsys_init()"),
@@ -1064,6 +1077,8 @@ CHECKS = {
                                         "an early_initcall consumer sees the FF-A conduit pending"),
     "early_consumer_edeadlk": ("patched", check_early_consumer_edeadlk,
                                "early wait gets -EDEADLK and the boot goes on"),
+    "early_param_wait_refused": ("patched", check_early_param_wait_refused,
+                                 "a wait before the scheduler runs is refused with -EDEADLK"),
     "ffa_found_spmc": ("any", check_ffa_found_spmc, "the FF-A core finds the SPMC"),
     "optee_ready": ("any", check_optee_ready, "OP-TEE's FF-A driver probes"),
     "tee_request_ok": ("any", check_tee_request_ok,
