@@ -1,7 +1,7 @@
-// Misuse: waits in initcalls that run before device_initcall_sync.
+// Misuse: waits in initcalls that run before any conduit can be published.
 static int __init early_fw_probe(void)
 {
-	int ret = wait_for_conduit(CONDUIT_HOST_SMC);
+	int ret = wait_for_conduit(CONDUIT_FFA_PROXY);
 
 	if (ret)
 		pr_warn("no firmware path: %d\n", ret);
@@ -11,7 +11,7 @@ core_initcall(early_fw_probe);
 
 static int __init sub_init(void)
 {
-	if (wait_for_conduit_timeout(CONDUIT_FFA, 5 * HZ))
+	if (wait_for_conduit(CONDUIT_FFA))
 		return -ENODEV;
 	return 0;
 }

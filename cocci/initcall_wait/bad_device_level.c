@@ -1,12 +1,6 @@
-// Misuse: device level and device_sync level, same level as the publisher.
+// Misuse: device level, before pKVM publishes at device_initcall_sync.
 static int __init part_init(void)
 {
 	return wait_for_conduit(CONDUIT_FFA);
 }
 device_initcall(part_init);
-
-static int __init part_sync_init(void)
-{
-	return wait_for_conduit_killable(CONDUIT_FFA);
-}
-device_initcall_sync(part_sync_init);

@@ -1,4 +1,5 @@
-// Misuse: module_init() is device level when built in.
+// Misuse: module_init() is device level when built in, and a caller of
+// wait_for_conduit(), which is not exported, is built in.
 static int __init tpm_ffa_init(void)
 {
 	int ret;

@@ -1,4 +1,4 @@
-// Correct: late_initcall and later run after the conduits are published.
+// Correct: late_initcall() and later run after both conduits are final.
 static int __init load_keys(void)
 {
 	int ret = wait_for_conduit(CONDUIT_FFA);
@@ -11,6 +11,6 @@ late_initcall(load_keys);
 
 static int __init load_more(void)
 {
-	return wait_for_conduit_timeout(CONDUIT_FFA, HZ);
+	return wait_for_conduit(CONDUIT_FFA);
 }
 late_initcall_sync(load_more);

@@ -7,6 +7,6 @@ static void fw_work(struct work_struct *w)
 
 static long fw_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
-	wait_for_conduit_killable(CONDUIT_FFA);
+	wait_for_conduit(CONDUIT_FFA_PROXY);
 	return do_ioctl(f, cmd, arg);
 }

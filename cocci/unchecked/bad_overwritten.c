@@ -3,15 +3,15 @@ static int fw_open(struct inode *inode, struct file *f)
 {
 	int ret;
 
-	ret = wait_for_conduit_timeout(CONDUIT_FFA, HZ);
+	ret = wait_for_conduit(CONDUIT_FFA);
 	ret = open_channel(f);
 	return ret;
 }
 
-static int fw_reg(struct ctx *c)
+static int stmm_probe(struct platform_device *pdev)
 {
 	int err;
 
-	err = conduit_ready_register(CONDUIT_HOST_SMC, &c->crb);
+	err = conduit_ready_or_defer(&pdev->dev, CONDUIT_FFA);
 	return 0;
 }

@@ -1,76 +1,94 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/// Find blocking conduit waits in initcalls that run before the conduit can
-/// be published.
+/// Find waits for a firmware conduit that run before any conduit can be
+/// published.
 ///
-/// Both well-known conduits are published at device_initcall_sync:
-/// CONDUIT_HOST_SMC by pKVM's finalize_pkvm(), CONDUIT_FFA by the FF-A
-/// driver from its CONDUIT_HOST_SMC callback. Initcalls run one after the
-/// other in the init task, so a wait_for_conduit*() in an initcall at or
-/// before that level can never be satisfied: the API returns -EDEADLK
-/// instead of hanging, and the caller's initialisation fails. The same holds
-/// for module_init() in code that is built in (device level), and for
-/// early_param() and __setup() handlers. Register a struct
-/// conduit_ready_block with conduit_ready_register() and do the work from its
-/// callback, return conduit_ready_or_defer() from a probe routine, or move
-/// the caller to late_initcall() or later.
+/// Both conduits are published at device_initcall_sync or later:
+/// CONDUIT_FFA_PROXY at the end of finalize_pkvm(), CONDUIT_FFA from the
+/// FF-A core's probe after it. Until then only a later initcall of the init
+/// task could publish, so wait_for_conduit() from an initcall at or before
+/// device_initcall (module_init() included: the wait is not exported, so
+/// its caller is built in) returns -EDEADLK at once wherever the conduit is
+/// pending, and is a plain load where it is not. early_param(), __setup()
+/// and console_initcall() handlers run before the scheduler, where it
+/// returns -EDEADLK on every boot with a built-in gatekeeper. Register a
+/// conduit_ready_block, return conduit_ready_or_defer() from a probe
+/// routine, or wait from late_initcall() or later.
 ///
-/// Limits: only a wait in the initcall function itself is found, not one
-/// in a function it calls; module_init() waits are reported even in code
-/// that can only be built as a module, where the wait would be fine.
+/// Limits: only a wait in the registered function itself is found, not one
+/// in a function it calls; device_initcall_sync() is not reported, where
+/// the outcome depends on the link order.
 ///
 // Confidence: High
-// URL: https://coccinelle.gitlabpages.inria.fr/website
+// Copyright: (C) 2026 The firmware conduit contributors
 // Options: --no-includes --include-headers
 
 virtual context
 virtual org
 virtual report
 
-// Only files that mention the API are parsed (spatch's token prefilter).
+@initialize:python@
+@@
+MODE = "report"
+levels = {}
+
+@initialize:python depends on org@
+@@
+MODE = "org"
+
+@initialize:python depends on context@
+@@
+MODE = "context"
+
+// Only files that wait are parsed (spatch's token prefilter).
 @gate@
 @@
 
-\(wait_for_conduit\|wait_for_conduit_timeout\|wait_for_conduit_killable\)(...)
+wait_for_conduit(...)
 
 @ic depends on gate@
-declarer level =~ "^(early|pure|core|core_sync|postcore|postcore_sync|arch|arch_sync|subsys|subsys_sync|fs|fs_sync|rootfs|device|device_sync|console|_)_initcall|^(core|postcore|arch|subsys|fs|device)_initcall_sync$|^module_init$";
+declarer lvl =~ "^((early|pure|core|postcore|arch|subsys|fs|rootfs|device|console)_initcall|(core|postcore|arch|subsys|fs)_initcall_sync|__initcall|module_init)$";
 identifier fn;
 @@
 
-level(fn);
+lvl(fn);
+
+@script:python depends on gate@
+fn << ic.fn;
+lvl << ic.lvl;
+@@
+levels[fn] = lvl
 
 @ep depends on gate@
-declarer level =~ "^(early_param|__setup)$";
+declarer lvl =~ "^(early_param|__setup)$";
 expression str;
 identifier fn;
 @@
 
-level(str, fn);
+lvl(str, fn);
+
+@script:python depends on gate@
+fn << ep.fn;
+lvl << ep.lvl;
+@@
+levels[fn] = lvl
 
 @w depends on gate exists@
-identifier wait =~ "^wait_for_conduit(_timeout|_killable)?$";
 identifier fn = {ic.fn, ep.fn};
 position p;
 @@
 
 fn(...) {
   <+...
-* wait@p(...)
+* wait_for_conduit@p(...)
   ...+>
 }
 
-@script:python depends on gate && org@
+@script:python depends on gate@
 p << w.p;
 fn << w.fn;
-wait << w.wait;
 @@
-
-coccilib.org.print_todo(p[0], "conduit_initcall_wait: %s() in early initcall %s()" % (wait, fn))
-
-@script:python depends on gate && report@
-p << w.p;
-fn << w.fn;
-wait << w.wait;
-@@
-
-coccilib.report.print_report(p[0], "ERROR: conduit_initcall_wait: %s() in %s(), which runs at or before device_initcall_sync where the conduit is published: it can only fail with -EDEADLK; use conduit_ready_register() or move the caller to late_initcall()" % (wait, fn))
+msg = "conduit_initcall_wait: wait_for_conduit() in %s(), registered with %s(); it returns -EDEADLK wherever the conduit is pending: use conduit_ready_register() or wait from late_initcall() or later" % (fn, levels.get(fn, "boot"))
+if MODE == "org":
+    coccilib.org.print_todo(p[0], msg)
+elif MODE == "report":
+    coccilib.report.print_report(p[0], "ERROR: " + msg)
