@@ -1,47 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Firmware conduit readiness.
+ * Firmware conduit readiness: see Documentation/core-api/firmware-conduit.rst
+ * for the rules, and <linux/conduit.h> for the API.
  *
- * A gatekeeper (a hypervisor that proxies firmware calls, a firmware
- * interface driver) publishes a conduit once the path to firmware is final.
- * Consumers sleep in wait_for_conduit(), register a callback with
- * conduit_ready_register(), or defer their probe with
- * conduit_ready_or_defer().
+ * A conduit with a built-in gatekeeper starts pending at build time, so no
+ * consumer is told "ready" before the gatekeeper decides; one without is
+ * ready from the start. Every conduit is final once conduit_initcalls_end()
+ * has run, and its word never changes again.
  *
- * Fail closed
- * -----------
+ * Memory ordering. The only transition, CONDUIT_PENDING to a status <= 0,
+ * is made once, under conduit_lock. The publisher makes its path usable
+ * with ordinary stores, then stores the status with smp_store_release();
+ * readers load it with smp_load_acquire(), so a reader that sees the status
+ * also sees everything the publisher did before. That is why the inline
+ * fast paths need no lock and no atomic read-modify-write.
  *
- * A conduit whose gatekeeper is built in (CONFIG_FIRMWARE_CONDUIT_GATE_*)
- * starts pending: its word in __conduit_words[] is CONDUIT_PENDING at build
- * time, so no consumer can be told "ready" before the gatekeeper decides,
- * whatever the link order or initcall level of either. At the start of
- * initcalls, when the CPU capabilities are final, the core asks each
- * gatekeeper whether it will publish on this boot; if not, the conduit
- * becomes ready there. A conduit without a built-in gatekeeper is ready from
- * the start, and conduit_publish(), which is not exported, refuses it.
- *
- * Every conduit is final at the end of initcalls, when init/main.c calls
- * conduit_initcalls_end(): one that is still pending fails with -ENOLINK.
- * The words never change after that and are __ro_after_init.
- *
- * State and memory ordering
- * -------------------------
- *
- *   CONDUIT_PENDING --conduit_publish(), or the end of initcalls--> status
- *
- * The only transition is made once, under conduit_lock. The publisher makes
- * its path to firmware usable with ordinary stores, then stores the status
- * with smp_store_release(). Readers load the word with smp_load_acquire(),
- * so a reader that sees a status <= 0 also sees everything the publisher did
- * before. That is why the inline fast paths in <linux/conduit.h> need no
- * lock and no atomic read-modify-write.
- *
- * A sleeping waiter must not miss the publish. It queues itself with
- * prepare_to_wait_event(), which takes the wait queue lock and sets the task
- * state with a full barrier, and only then loads the word again. The
- * publisher stores the word before wake_up_all(), which takes the same lock.
- * Either the waiter was queued before the publisher took the lock and is
- * woken, or its load is ordered after the store:
+ * A sleeping waiter queues itself with prepare_to_wait_event(), which sets
+ * the task state with a full barrier under the wait queue lock, and only
+ * then loads the word again. The publisher stores the word before
+ * wake_up_all(), which takes the same lock. Either the waiter was queued
+ * before the publisher took the lock and is woken, or its load is ordered
+ * after the store:
  *
  *   waiter                                publisher
  *   prepare_to_wait_event()               smp_store_release(word, status)
@@ -50,13 +29,11 @@
  *   smp_load_acquire(word)
  *   schedule() unless final
  *
- * Registration reads the word under conduit_lock, the lock the publisher
- * stores it under, so a block is either queued before the publish, and run
- * by the conduit's run_work after it, or sees the status and runs at once in
- * the caller: never both, never neither. Callbacks therefore never run under
- * the publisher's locks, device_lock() included, which lockdep cannot see.
- * The end of initcalls flushes every run_work, so every callback of a block
- * queued during initcalls has returned before free_initmem().
+ * Registration reads the word under conduit_lock, which the store is made
+ * under, so a block is either queued before the publish and run by the
+ * conduit's run_work after it, or sees the status and runs at once in the
+ * caller: never both, never neither. Callbacks thus never run under the
+ * publisher's locks, device_lock() included, which lockdep cannot see.
  */
 
 #define pr_fmt(fmt) "conduit: " fmt
@@ -183,14 +160,9 @@ static inline int conduit_read(struct conduit *c)
 	return smp_load_acquire(c->word);
 }
 
-/**
- * conduit_boot_path() - is the current task the init task in initcalls?
- *
- * Decided here once for every caller: the init task while system_state is
- * SYSTEM_SCHEDULING and conduit_initcalls_end() has not run. A gatekeeper
- * that publishes from an initcall publishes from this task.
- *
- * Return: true on the boot path.
+/*
+ * Is this the boot path, the init task running initcalls? Decided here once
+ * for every caller, from system_state.
  */
 VISIBLE_IF_KUNIT bool conduit_boot_path(void)
 {
@@ -222,16 +194,7 @@ static void conduit_settle(struct conduit *c, int status)
 	}
 }
 
-/**
- * conduit_publish_one() - make a conduit final
- * @c: the conduit
- * @status: 0, or the negative errno to forward to the consumers
- * @caller: named in the warning if the publish is refused
- *
- * Context: process context, may sleep; no lock is held on return.
- * Return: 0, -EINVAL for a positive or out-of-range @status, -ENODEV if
- * @c has no built-in gatekeeper, -EALREADY if @c is final.
- */
+/* conduit_publish() on @c; returns with no lock held, refused or not. */
 VISIBLE_IF_KUNIT int conduit_publish_one(struct conduit *c, int status,
 					 const void *caller)
 {
@@ -297,18 +260,11 @@ static bool conduit_wait_cannot_end(void)
 	return !READ_ONCE(conduit_reprobing) && conduit_boot_path();
 }
 
-/**
- * conduit_wait_one() - slow path of wait_for_conduit()
- * @c: the conduit
- * @caller: named in the warning if the wait is refused
- *
- * While a re-probe runs, the wait is shown to lockdep as flush_work() shows
- * a wait for a work item: a probe that the re-probe work runs and that
- * waits for a conduit only another deferred device could publish is
- * reported instead of hanging silently.
- *
- * Context: process context, may sleep.
- * Return: as wait_for_conduit().
+/*
+ * __wait_for_conduit() on @c. While a re-probe runs, the wait is shown to
+ * lockdep as flush_work() shows a wait for a work: a probe run by the
+ * re-probe work that waits for a conduit only another deferred device could
+ * publish is reported instead of hanging silently.
  */
 VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 {
@@ -393,15 +349,7 @@ static void conduit_run_fn(struct work_struct *work)
 	}
 }
 
-/**
- * conduit_register_one() - conduit_ready_register() on a given conduit
- * @c: the conduit
- * @crb: the block
- * @caller: named in the warning if the block is refused
- *
- * Context: process context, may sleep.
- * Return: as conduit_ready_register().
- */
+/* conduit_ready_register() on @c. */
 VISIBLE_IF_KUNIT int conduit_register_one(struct conduit *c,
 					  struct conduit_ready_block *crb,
 					  const void *caller)
@@ -503,14 +451,7 @@ static void conduit_reprobe_fn(struct work_struct *work)
 	wake_up_all(&conduit_waitq);
 }
 
-/**
- * conduit_defer_one() - conduit_ready_or_defer() on a given conduit
- * @c: the conduit
- * @dev: the device being probed
- *
- * Context: process context, may sleep.
- * Return: as conduit_ready_or_defer().
- */
+/* conduit_ready_or_defer() on @c. */
 VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 {
 	struct conduit_dev *cd, *pos;
@@ -569,10 +510,7 @@ int conduit_ready_or_defer(struct device *dev, enum conduit_id id)
 }
 EXPORT_SYMBOL_GPL(conduit_ready_or_defer);
 
-/**
- * conduit_expire() - fail a conduit that is still pending with -ENOLINK
- * @c: the conduit
- */
+/* Fail @c with -ENOLINK if it is still pending. */
 VISIBLE_IF_KUNIT void conduit_expire(struct conduit *c)
 {
 	bool expired = false;
@@ -591,12 +529,7 @@ VISIBLE_IF_KUNIT void conduit_expire(struct conduit *c)
 	wake_up_all(&conduit_waitq);
 }
 
-/**
- * conduit_reprobe_wait() - wait for the re-probe of deferred devices
- * @ms: the limit
- *
- * Return: true if no re-probe runs any more, false if @ms ran out first.
- */
+/* Wait up to @ms for the re-probes to end; false if they still run. */
 VISIBLE_IF_KUNIT bool conduit_reprobe_wait(unsigned int ms)
 {
 	if (!READ_ONCE(conduit_reprobing))

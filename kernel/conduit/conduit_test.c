@@ -2,1822 +2,1897 @@
 /*
  * KUnit tests for the firmware conduit readiness core.
  *
- * The cases use conduits of their own: two gated ones, pending until
- * published, and one without a gatekeeper, made afresh for every case.
- * Concurrent cases run waiters, publishers and registrants in kthreads and
- * wait for them with a time limit, so a broken core fails a case instead of
- * hanging the run. A case that claims a conduit publishes it before it
- * returns: the gate is held for lockdep by the claiming task.
+ * The cases drive the core's internals (internal.h) on conduits of their
+ * own, set up afresh for every case: two gated ones, pending until the case
+ * publishes them, and one without a gatekeeper. The real conduits are final
+ * by the time the suite runs, after the initcalls; the cases only read them
+ * and make calls that the core refuses.
  *
- * The last case provokes a real lockdep report, silently, and checks that
- * lockdep made it; lockdep is off after it.
+ * Nothing here sleeps for a fixed time to let something happen. Waiters,
+ * publishers and registrants run in kthreads, and a case waits for them on
+ * completions, on flush_work(), or by polling a condition; TEST_TIMEOUT only
+ * bounds a failure. A case that needs a task asleep in wait_for_conduit()
+ * polls the conduit's waiter count and then wait_task_inactive().
+ *
+ * The exit of every case fails what a case left pending and in use with
+ * -ENOLINK, as the end of initcalls would, and waits for the callbacks and
+ * the re-probe that this starts.
+ *
+ * The suite firmware_conduit_lockdep, at the end, provokes a real lockdep
+ * report and turns lockdep off; it is built only with
+ * CONFIG_FIRMWARE_CONDUIT_KUNIT_LOCKDEP_TEST, never by KUNIT_ALL_TESTS.
  */
 
+#include <kunit/device.h>
+#include <kunit/platform_device.h>
 #include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/conduit.h>
 #include <linux/debug_locks.h>
-#include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/errno.h>
 #include <linux/jiffies.h>
+#include <linux/kref.h>
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
-#include <linux/sched/signal.h>
+#include <linux/sched.h>
 #include <linux/sched/task.h>
-#include <linux/workqueue.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+#include <trace/events/conduit.h>
 
 #include "internal.h"
 
-static struct conduit test_a, test_b, test_u;
+/* Bounds a failure only: every wait that succeeds ends on a condition. */
+#define TEST_TIMEOUT		(10 * HZ)
+#define TEST_TIMEOUT_MS		10000
+#define LOG_MAX			32
+
+static bool test_gated(void)
+{
+	return true;
+}
+
+static int test_words[3];
+static struct conduit test_a = {
+	.name = "test-a", .gated = test_gated, .word = &test_words[0],
+};
+
+static struct conduit test_b = {
+	.name = "test-b", .gated = test_gated, .word = &test_words[1],
+};
+
+static struct conduit test_u = {
+	.name = "test-u", .word = &test_words[2],
+};
+
 #define A (&test_a)
 #define B (&test_b)
 #define U (&test_u)
-#define TEST_TIMEOUT (5 * HZ)
-#define MAX_LOG 16
 
-/* Reserved statuses: a gatekeeper cannot publish them. */
-static const int reserved[] = {
-	-EINVAL, -EAGAIN, -EPROBE_DEFER, -ETIMEDOUT, -ERESTARTSYS, -EDEADLK,
-	-ENOLINK,
+static struct conduit *const test_conduits[] = { A, B, U };
+
+/* Misuse counted since the case started. */
+static int misuse_base;
+
+static int misuse(void)
+{
+	return atomic_read(&conduit_nr_misuse) - misuse_base;
+}
+
+static int word_of(struct conduit *c)
+{
+	/* Pairs with the publisher's release store. */
+	return smp_load_acquire(c->word);
+}
+
+/* Poll until @cond holds; TEST_TIMEOUT only bounds a failure. */
+#define poll_until(cond)						\
+({									\
+	unsigned long __end = jiffies + TEST_TIMEOUT;			\
+	bool __met;							\
+									\
+	while (!(__met = (cond)) && time_before(jiffies, __end))	\
+		cond_resched();						\
+	__met;								\
+})
+
+/* Is @t asleep in a wait on @c (one of at least @n waiters)? */
+static bool asleep_on(struct conduit *c, int n, struct task_struct *t)
+{
+	return atomic_read(&c->nr_waiters) >= n &&
+	       wait_task_inactive(t, TASK_UNINTERRUPTIBLE);
+}
+
+static bool on_the_boot_path(void)
+{
+	return true;
+}
+
+/* The case's own task is the init task during initcalls from here on. */
+static void be_on_the_boot_path(struct kunit *test)
+{
+	kunit_activate_static_stub(test, conduit_boot_path, on_the_boot_path);
+}
+
+/* ---- callback blocks ---- */
+
+struct order_log {
+	atomic_t n;
+	int tags[LOG_MAX];
 };
 
-static int status_of(struct conduit *c)
+static void log_tag(struct order_log *log, int tag)
 {
-	/* Pairs with the release store of the publisher. */
-	int word = smp_load_acquire(c->word);
+	int i = atomic_inc_return(&log->n) - 1;
 
-	return word > 0 ? -EAGAIN : word;
+	if (i < LOG_MAX)
+		log->tags[i] = tag;
 }
 
-static int wait_on(struct conduit *c)
-{
-	return conduit_wait_one(c, 0, 0, NULL);
-}
-
-static struct conduit_gate *claim_or_fail(struct kunit *test, struct conduit *c)
-{
-	struct conduit_gate *gate = conduit_claim_one(c, NULL);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(gate), "conduit_claim_one(%s): %ld",
-			       c->name, PTR_ERR(gate));
-	return gate;
-}
-
-/* A callback block that records how, when and where it ran. */
+/* A callback block that records how, where and with what it ran. */
 struct test_block {
 	struct conduit_ready_block crb;
-	struct kunit *test;
 	int tag;
-	int calls;
+	struct order_log *log;
+	atomic_t calls;
 	int status;
 	struct task_struct *task;
-	/* optional: shared log of tags in call order */
-	int *log;
-	int *log_len;
-	/* optional: work done inside the callback */
+	struct work_struct *work;
+	bool atomic;
+	bool lock_held;
+	/* optional: more work in the callback, on @other or @child */
 	void (*action)(struct test_block *tb);
-	void *arg;
+	struct conduit *other;
+	int other_status;
+	struct test_block *child;
 	int ret;
+	/* optional: after @entered, the callback waits for @release */
+	struct completion entered;
+	struct completion *release;
+	bool returned;
 };
 
 static void test_block_ready(struct conduit_ready_block *crb, int status)
 {
 	struct test_block *tb = container_of(crb, struct test_block, crb);
 
-	tb->calls++;
+	atomic_inc(&tb->calls);
 	tb->status = status;
 	tb->task = current;
-	if (tb->log && *tb->log_len < MAX_LOG)
-		tb->log[(*tb->log_len)++] = tb->tag;
+	tb->work = current_work();
+	tb->atomic = in_atomic() || irqs_disabled();
+	tb->lock_held = IS_ENABLED(CONFIG_LOCKDEP) &&
+			lockdep_is_held(&conduit_lock);
+	if (tb->log)
+		log_tag(tb->log, tb->tag);
 	if (tb->action)
 		tb->action(tb);
+	if (tb->release) {
+		complete(&tb->entered);
+		wait_for_completion_timeout(tb->release, TEST_TIMEOUT);
+	}
+	/* Read after flush_work() or by the caller of an at-once callback. */
+	WRITE_ONCE(tb->returned, true);
 }
 
-static struct test_block *new_block(struct kunit *test, int priority, int tag)
+static struct test_block *new_block(struct kunit *test, int tag,
+				    struct order_log *log)
 {
 	struct test_block *tb = kunit_kzalloc(test, sizeof(*tb), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, tb);
 	tb->crb.ready = test_block_ready;
-	tb->crb.priority = priority;
-	tb->test = test;
 	tb->tag = tag;
+	tb->log = log;
+	init_completion(&tb->entered);
 	return tb;
 }
 
-/* A task that waits on a conduit, in one of the three ways. */
-enum wait_kind { WAIT_PLAIN, WAIT_TIMEOUT, WAIT_KILLABLE };
-
-struct waiter {
-	struct conduit *c;
-	enum wait_kind kind;
-	unsigned long timeout;
-	int ret;
-	atomic_t *woken;
-	struct task_struct *task;
-	struct completion done;
-};
-
-static int waiter_fn(void *data)
+static int calls_of(struct test_block *tb)
 {
-	struct waiter *w = data;
-
-	switch (w->kind) {
-	case WAIT_PLAIN:
-		w->ret = conduit_wait_one(w->c, 0, 0, NULL);
-		break;
-	case WAIT_TIMEOUT:
-		w->ret = conduit_wait_one(w->c, CONDUIT_WAIT_TIMEOUT,
-					  w->timeout, NULL);
-		break;
-	case WAIT_KILLABLE:
-		/* Let SIGKILL be fatal to this kthread, as to a user task. */
-		kernel_sigaction(SIGKILL, SIG_DFL);
-		w->ret = conduit_wait_one(w->c, CONDUIT_WAIT_KILLABLE, 0, NULL);
-		break;
-	}
-	if (w->woken)
-		atomic_inc(w->woken);
-	/* All: both a callback and the test case may wait for it. */
-	complete_all(&w->done);
-	return 0;
+	return atomic_read(&tb->calls);
 }
 
-static struct waiter *start_waiter(struct kunit *test, struct conduit *c,
-				   enum wait_kind kind, atomic_t *woken)
-{
-	struct waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct task_struct *task;
+/* ---- kthreads ---- */
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	w->c = c;
-	w->kind = kind;
-	w->timeout = TEST_TIMEOUT;
-	w->woken = woken;
-	init_completion(&w->done);
-	task = kthread_create(waiter_fn, w, "conduit-waiter");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	get_task_struct(task);
-	w->task = task;
-	wake_up_process(task);
-	return w;
-}
-
-static bool waiter_done(struct waiter *w)
-{
-	bool done = wait_for_completion_timeout(&w->done, TEST_TIMEOUT);
-
-	if (done) {
-		put_task_struct(w->task);
-		w->task = NULL;
-	}
-	return done;
-}
-
-/* Wait until @n tasks are asleep in the slow path of a wait on @c. */
-static bool sleepers_reach(struct conduit *c, int n)
-{
-	unsigned long end = jiffies + TEST_TIMEOUT;
-
-	while (atomic_read(&c->nr_waiters) < n) {
-		if (time_after(jiffies, end))
-			return false;
-		usleep_range(500, 1000);
-	}
-	/* Give the last one time to get from the counter into schedule(). */
-	msleep(20);
-	return true;
-}
-
-/*
- * A kthread that claims a conduit and publishes it: the publisher in a
- * kthread. It publishes once @go is completed, or at once without @go.
- */
-struct publisher {
+struct bg {
+	int (*fn)(struct bg *bg);
 	struct conduit *c;
 	int status;
-	int ret;
-	bool claimed_ok;
 	struct completion *go;
+	/* bg_publish_when_asleep(): publish once @sleeper waits on @c */
+	struct task_struct *sleeper;
+	/* bg_flush(): the end of initcalls on @c */
+	struct test_block *tb;
+	bool saw_returned;
+	void *priv;
+	int ret;
 	struct task_struct *task;
-	struct completion claimed;
+	struct completion started;
 	struct completion done;
 };
 
-static int publisher_fn(void *data)
+static int bg_thread(void *data)
 {
-	struct publisher *p = data;
-	struct conduit_gate *gate = conduit_claim_one(p->c, NULL);
+	struct bg *bg = data;
 
-	p->claimed_ok = !IS_ERR(gate);
-	complete(&p->claimed);
-	if (p->claimed_ok) {
-		if (p->go)
-			wait_for_completion_timeout(p->go, TEST_TIMEOUT);
-		p->ret = conduit_publish(gate, p->status);
-	}
-	complete(&p->done);
+	complete(&bg->started);
+	if (bg->go)
+		wait_for_completion_timeout(bg->go, TEST_TIMEOUT);
+	bg->ret = bg->fn(bg);
+	complete_all(&bg->done);
 	return 0;
 }
 
-static struct publisher *start_publisher(struct kunit *test, struct conduit *c,
-					 int status, struct completion *go)
+static void bg_release(void *data)
 {
-	struct publisher *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+	struct bg *bg = data;
+
+	/* Never free what a thread that is still running may use. */
+	if (!completion_done(&bg->done))
+		return;
+	put_task_struct(bg->task);
+	kfree(bg);
+}
+
+/* A kthread that runs @fn once woken by bg_run(), after @go if set. */
+static struct bg *bg_new(struct kunit *test, int (*fn)(struct bg *bg),
+			 struct conduit *c, int status, struct completion *go)
+{
 	struct task_struct *task;
+	struct bg *bg;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->c = c;
-	p->status = status;
-	p->go = go;
-	init_completion(&p->claimed);
-	init_completion(&p->done);
-	task = kthread_run(publisher_fn, p, "conduit-publisher");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	p->task = task;
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&p->claimed,
-							    TEST_TIMEOUT));
-	KUNIT_ASSERT_TRUE(test, p->claimed_ok);
-	return p;
+	bg = kzalloc_obj(*bg);
+	KUNIT_ASSERT_NOT_NULL(test, bg);
+	bg->fn = fn;
+	bg->c = c;
+	bg->status = status;
+	bg->go = go;
+	init_completion(&bg->started);
+	init_completion(&bg->done);
+	task = kthread_create(bg_thread, bg, "conduit-kunit");
+	if (IS_ERR(task)) {
+		kfree(bg);
+		KUNIT_FAIL_AND_ABORT(test, "kthread_create: %pe", task);
+	}
+	get_task_struct(task);
+	bg->task = task;
+	if (kunit_add_action(test, bg_release, bg)) {
+		/* Not started: the task exits without running bg_thread(). */
+		kthread_stop(task);
+		put_task_struct(task);
+		kfree(bg);
+		KUNIT_FAIL_AND_ABORT(test, "kunit_add_action failed");
+	}
+	return bg;
 }
 
-static bool publisher_done(struct publisher *p)
+static void bg_run(struct bg *bg)
 {
-	return wait_for_completion_timeout(&p->done, TEST_TIMEOUT);
+	wake_up_process(bg->task);
 }
 
-static bool runs_initcalls(void)
+static struct bg *bg_start(struct kunit *test, int (*fn)(struct bg *bg),
+			   struct conduit *c, int status,
+			   struct completion *go)
 {
-	return true;
+	struct bg *bg = bg_new(test, fn, c, status, go);
+
+	bg_run(bg);
+	return bg;
 }
 
-/* Make the case's task look like the init task during initcalls. */
-static void be_the_init_task(struct kunit *test)
+static bool bg_join(struct bg *bg)
 {
-	kunit_activate_static_stub(test, conduit_task_runs_initcalls,
-				   runs_initcalls);
+	return wait_for_completion_timeout(&bg->done, TEST_TIMEOUT) > 0;
 }
+
+static int bg_wait(struct bg *bg)
+{
+	return conduit_wait_one(bg->c, NULL);
+}
+
+static int bg_publish(struct bg *bg)
+{
+	return conduit_publish_one(bg->c, bg->status, NULL);
+}
+
+static int bg_publish_when_asleep(struct bg *bg)
+{
+	if (!poll_until(asleep_on(bg->c, 1, bg->sleeper)))
+		return -ETIMEDOUT;
+	return conduit_publish_one(bg->c, bg->status, NULL);
+}
+
+/* Start a kthread that waits on @c; return once it sleeps in the wait. */
+static struct bg *sleeping_waiter(struct kunit *test, struct conduit *c,
+				  int n)
+{
+	struct bg *bg = bg_start(test, bg_wait, c, 0, NULL);
+
+	KUNIT_ASSERT_TRUE(test, poll_until(asleep_on(c, n, bg->task)));
+	return bg;
+}
+
+/* ---- devices and their probes ---- */
+
+struct probe_ctl {
+	/* the probe defers on @on, and once it is final: */
+	struct conduit *on;
+	/* waits for @release after completing @entered, if @hold */
+	bool hold;
+	struct completion entered;
+	struct completion release;
+	/* publishes @publish with @publish_status (a gatekeeper's probe) */
+	struct conduit *publish;
+	int publish_status;
+	int publish_ret;
+	/* waits on @wait */
+	struct conduit *wait;
+	int wait_ret;
+	atomic_t calls;
+	int last_ret;
+	struct work_struct *last_work;
+	struct task_struct *last_task;
+};
+
+static struct probe_ctl probe_ctl;
+
+static int conduit_test_probe(struct platform_device *pdev)
+{
+	struct probe_ctl *p = &probe_ctl;
+	int ret;
+
+	atomic_inc(&p->calls);
+	p->last_work = current_work();
+	p->last_task = current;
+	ret = conduit_defer_one(p->on, &pdev->dev);
+	if (!ret && p->hold) {
+		complete(&p->entered);
+		wait_for_completion_timeout(&p->release, TEST_TIMEOUT);
+	}
+	if (!ret && p->publish)
+		p->publish_ret = conduit_publish_one(p->publish,
+						     p->publish_status, NULL);
+	if (!ret && p->wait)
+		p->wait_ret = conduit_wait_one(p->wait, NULL);
+	p->last_ret = ret;
+	return ret;
+}
+
+static struct platform_driver conduit_test_driver = {
+	.probe = conduit_test_probe,
+	.driver = {
+		.name = "conduit-kunit",
+	},
+};
+
+/* Register the driver and one device, whose first probe defers on @on. */
+static struct platform_device *deferred_pdev(struct kunit *test,
+					     struct conduit *on)
+{
+	struct platform_device *pdev;
+
+	probe_ctl.on = on;
+	KUNIT_ASSERT_EQ(test, kunit_platform_driver_register(test,
+							     &conduit_test_driver),
+			0);
+	pdev = kunit_platform_device_alloc(test, "conduit-kunit",
+					   PLATFORM_DEVID_NONE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
+	KUNIT_ASSERT_EQ(test, kunit_platform_device_add(test, pdev), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&probe_ctl.calls), 1);
+	KUNIT_ASSERT_EQ(test, probe_ctl.last_ret, -EPROBE_DEFER);
+	KUNIT_ASSERT_FALSE(test, device_is_bound(&pdev->dev));
+	return pdev;
+}
+
+/* A device of the KUnit bus; its probe is KUnit's and never runs again. */
+static struct device *plain_device(struct kunit *test, const char *name)
+{
+	struct device *dev = kunit_device_register(test, name);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	return dev;
+}
+
+/* ---- trace events ---- */
+
+struct cb_trace {
+	const char *name;
+	atomic_t n;
+	bool at_once[LOG_MAX];
+	int status[LOG_MAX];
+};
+
+static void cb_trace_probe(void *data, const char *name, void *fn,
+			   int status, bool at_once)
+{
+	struct cb_trace *t = data;
+	int i;
+
+	if (name != t->name)
+		return;
+	i = atomic_inc_return(&t->n) - 1;
+	if (i < LOG_MAX) {
+		t->at_once[i] = at_once;
+		t->status[i] = status;
+	}
+}
+
+static void cb_trace_stop(void *data)
+{
+	unregister_trace_conduit_callback(cb_trace_probe, data);
+	tracepoint_synchronize_unregister();
+}
+
+/* Record the conduit_callback events of @c until the case ends. */
+static struct cb_trace *cb_trace_start(struct kunit *test, struct conduit *c)
+{
+	struct cb_trace *t;
+
+	if (!IS_ENABLED(CONFIG_TRACEPOINTS))
+		kunit_skip(test, "needs CONFIG_TRACEPOINTS");
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->name = c->name;
+	KUNIT_ASSERT_EQ(test, register_trace_conduit_callback(cb_trace_probe, t),
+			0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, cb_trace_stop, t),
+			0);
+	return t;
+}
+
+/* ---- suite set-up ---- */
 
 static int conduit_test_init(struct kunit *test)
 {
-	conduit_test_reset();
-	conduit_init(A, "test-a", true);
-	conduit_init(B, "test-b", true);
-	conduit_init(U, "test-u", false);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(test_conduits); i++) {
+		test_conduits[i]->published_ns = 0;
+		conduit_setup(test_conduits[i]);
+	}
+	memset(&probe_ctl, 0, sizeof(probe_ctl));
+	init_completion(&probe_ctl.entered);
+	init_completion(&probe_ctl.release);
+	misuse_base = atomic_read(&conduit_nr_misuse);
 	return 0;
 }
 
-static void conduit_test_exit(struct kunit *test)
+static bool conduit_in_use(struct conduit *c)
 {
-	conduit_reset(A);
-	conduit_reset(B);
-	conduit_reset(U);
-	conduit_test_reset();
+	bool used;
+
+	mutex_lock(&conduit_lock);
+	used = !list_empty(&c->blocks) || !list_empty(&c->devices) ||
+	       atomic_read(&c->nr_waiters);
+	mutex_unlock(&conduit_lock);
+	return used;
 }
 
-/* ---- fail closed ---- */
+/*
+ * What the end of initcalls does, on the conduits of the case: fail those
+ * still pending and in use, run their callbacks and probe their devices
+ * again, while the blocks and devices of the case still exist.
+ */
+static void conduit_test_exit(struct kunit *test)
+{
+	int i;
+
+	complete_all(&probe_ctl.release);
+	for (i = 0; i < ARRAY_SIZE(test_conduits); i++) {
+		if (conduit_in_use(test_conduits[i]))
+			conduit_expire(test_conduits[i]);
+		flush_work(&test_conduits[i]->run_work);
+	}
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+}
+
+/* ---- status and wait: fast paths and bad IDs ---- */
 
 static void gated_conduit_starts_pending(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT, 0,
-					       NULL), -ETIMEDOUT);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT, 2,
-					       NULL), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
 }
 
 static void ungated_conduit_is_ready_from_the_start(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, status_of(U), 0);
-	KUNIT_EXPECT_EQ(test, wait_on(U), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, CONDUIT_WAIT_TIMEOUT, 0,
-					       NULL), 0);
+	KUNIT_EXPECT_EQ(test, word_of(U), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, NULL), 0);
 }
 
-static void conduit_words_follow_the_gatekeepers_config(struct kunit *test)
+static void real_conduits_are_final_after_initcalls(struct kunit *test)
 {
-	/* After initcalls every conduit is final; ungated ones are 0. */
-	KUNIT_EXPECT_LE(test, conduit_status(CONDUIT_HOST_SMC), 0);
-	KUNIT_EXPECT_LE(test, conduit_status(CONDUIT_FFA), 0);
-	if (!IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC))
-		KUNIT_EXPECT_EQ(test, conduit_status(CONDUIT_HOST_SMC), 0);
-	if (!IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA))
-		KUNIT_EXPECT_EQ(test, wait_for_conduit(CONDUIT_FFA), 0);
-	KUNIT_EXPECT_TRUE(test, conduits[CONDUIT_HOST_SMC].gated ==
-			  IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC));
-	KUNIT_EXPECT_TRUE(test, conduits[CONDUIT_FFA].gated ==
-			  IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA));
-}
+	int id;
 
-static void consumers_never_see_ready_before_the_publish(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate;
-	int i;
-
-	/* Looking does not open the conduit, however often. */
-	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-		KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT,
-						       0, NULL), -ETIMEDOUT);
+	for (id = 0; id < CONDUIT_NR; id++) {
+		KUNIT_EXPECT_LE(test, conduit_status(id), 0);
+		KUNIT_EXPECT_EQ(test, conduit_status(id), conduit_word(id));
+		if (!conduits[id].gated)
+			KUNIT_EXPECT_EQ(test, conduit_status(id), 0);
 	}
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 0);
-	gate = claim_or_fail(test, A);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, -EIO), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, -EIO);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
 
-static void public_api_on_real_conduits(struct kunit *test)
+static void wait_on_a_final_real_conduit_returns_its_status(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
+	int id;
 
-	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_HOST_SMC,
-						     &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, conduit_status(CONDUIT_HOST_SMC));
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, wait_for_conduit_timeout(CONDUIT_FFA, 1),
-			conduit_status(CONDUIT_FFA));
-	KUNIT_EXPECT_EQ(test, wait_for_conduit_killable(CONDUIT_FFA),
-			conduit_status(CONDUIT_FFA));
+	for (id = 0; id < CONDUIT_NR; id++) {
+		KUNIT_EXPECT_EQ(test, wait_for_conduit(id), conduit_status(id));
+		/* The slow path of a final conduit returns at once too. */
+		KUNIT_EXPECT_EQ(test, __wait_for_conduit(id),
+				conduit_status(id));
+	}
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
 
-/* ---- claim ---- */
-
-static void claim_makes_the_caller_the_owner(struct kunit *test)
+static void status_of_a_bad_id_is_einval(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_EXPECT_PTR_EQ(test, A->owner, current);
-	KUNIT_EXPECT_PTR_EQ(test, gate->conduit, A);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, status_of(A), 0);
+	KUNIT_EXPECT_EQ(test, conduit_status(CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_status((enum conduit_id)-1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
-static void claim_of_an_ungated_conduit_returns_enodev(struct kunit *test)
+static void wait_on_a_bad_id_is_einval(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(U, NULL)), -ENODEV);
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 1U);
-	KUNIT_EXPECT_EQ(test, status_of(U), 0);
+	KUNIT_EXPECT_EQ(test, wait_for_conduit(CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wait_for_conduit((enum conduit_id)-1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
-static void second_claim_returns_ebusy(struct kunit *test)
+static void wait_on_a_failed_conduit_returns_its_error_at_once(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
-
-static void claim_by_a_second_task_returns_ebusy(struct kunit *test)
-{
-	struct completion go;
-	struct publisher *p;
-
-	init_completion(&go);
-	p = start_publisher(test, A, 0, &go);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, p->ret, 0);
-}
-
-static void claim_of_a_final_conduit_returns_ealready(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EALREADY);
-	/* After the deadline, as after initcalls, too. */
-	conduit_expire(B);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(B, NULL)), -EALREADY);
-}
-
-static void claim_records_its_caller(struct kunit *test)
-{
-	struct conduit_gate *gate = conduit_claim_one(A, (void *)_RET_IP_);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(gate));
-	KUNIT_EXPECT_PTR_EQ(test, A->claimant, (const void *)_RET_IP_);
-	KUNIT_EXPECT_NULL(test, B->claimant);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-}
-
-static void claim_holds_the_gate_for_lockdep(struct kunit *test)
-{
-	struct conduit_gate *gate;
-
-	if (!IS_ENABLED(CONFIG_LOCKDEP) || !debug_locks)
-		kunit_skip(test, "lockdep is off");
-	gate = claim_or_fail(test, A);
-	KUNIT_EXPECT_TRUE(test, lock_is_held(&A->gate_map));
-	KUNIT_EXPECT_FALSE(test, lock_is_held(&B->gate_map));
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_FALSE(test, lock_is_held(&A->gate_map));
-}
-
-#if IS_BUILTIN(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
-static void public_claim_checks_its_id(struct kunit *test)
-{
-	struct conduit_gate *gate;
-
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim(CONDUIT_NR)), -EINVAL);
-	/* After initcalls: no gatekeeper, or final. */
-	gate = conduit_claim(CONDUIT_HOST_SMC);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(gate),
-			IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC) ?
-			-EALREADY : -ENODEV);
-}
-#endif
 
 /* ---- publish ---- */
 
-static void published_error_reaches_every_consumer(struct kunit *test)
+static void publish_of_zero_makes_the_conduit_ready(struct kunit *test)
 {
-	struct test_block *early = new_block(test, 0, 0);
-	struct test_block *late = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct device dev = {};
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &early->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -ENODEV), 0);
-	KUNIT_EXPECT_EQ(test, early->status, -ENODEV);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &late->crb), 0);
-	KUNIT_EXPECT_EQ(test, late->status, -ENODEV);
-	KUNIT_EXPECT_EQ(test, status_of(A), -ENODEV);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -ENODEV);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_KILLABLE, 0,
-					       NULL), -ENODEV);
-	/* A final conduit records no device: nothing is touched. */
-	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, &dev), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, word_of(A), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), 0);
+	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
 }
 
-static void publish_refuses_reserved_and_out_of_range_statuses(struct kunit *test)
+static void published_errno_is_forwarded_unchanged(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
+	static const int errnos[] = {
+		-ENOLINK, -EPERM, -EIO, -ENODEV, -EAGAIN, -EINVAL,
+		-EPROBE_DEFER, -EDEADLK, -ETIMEDOUT, -EOPNOTSUPP, -MAX_ERRNO,
+	};
 	int i;
 
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, -MAX_ERRNO - 1), -EINVAL);
-	for (i = 0; i < ARRAY_SIZE(reserved); i++)
-		KUNIT_EXPECT_EQ(test, conduit_publish(gate, reserved[i]),
-				-EINVAL);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	/* The gate is still held: a valid status goes through. */
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, -MAX_ERRNO), 0);
-	KUNIT_EXPECT_EQ(test, status_of(A), -MAX_ERRNO);
+	for (i = 0; i < ARRAY_SIZE(errnos); i++) {
+		conduit_setup(A);
+		KUNIT_EXPECT_EQ(test, conduit_publish_one(A, errnos[i], NULL),
+				0);
+		KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), errnos[i]);
+	}
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+static void published_enolink_reaches_a_callback_unchanged(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -ENOLINK, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
+}
+
+static void publish_of_a_positive_status_returns_einval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, CONDUIT_PENDING + 1,
+						  NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MAX, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, misuse(), 3);
+}
+
+static void publish_of_an_out_of_range_errno_returns_einval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -MAX_ERRNO - 1, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MIN, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
+}
+
+static void refused_publish_leaves_the_conduit_to_a_valid_one(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EHOSTDOWN);
+}
+
+static void publish_of_an_ungated_conduit_returns_enodev(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, -EIO, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, word_of(U), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
 static void second_publish_returns_ealready_and_keeps_the_first(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EIO), 0);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), -EALREADY);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EIO);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, word_of(A), -EIO);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
-static int publish_from_kthread_fn(void *data)
+static void publish_after_expire_returns_ealready(struct kunit *test)
 {
-	struct publisher *p = data;
-
-	p->ret = conduit_publish(&p->c->gate, 0);
-	complete(&p->done);
-	return 0;
-}
-
-static void publish_by_another_task_returns_eperm(struct kunit *test)
-{
-	struct publisher *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	p->c = A;
-	init_completion(&p->done);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(publish_from_kthread_fn, p,
-						    "conduit-thief")));
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, p->ret, -EPERM);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	/* Nor can anyone publish an unclaimed conduit. */
-	KUNIT_EXPECT_EQ(test, conduit_publish(&B->gate, 0), -EPERM);
-	KUNIT_EXPECT_EQ(test, status_of(B), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-}
-
-static void publish_rejects_a_missing_or_forged_gate(struct kunit *test)
-{
-	struct conduit_gate forged = { .conduit = A };
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_EXPECT_EQ(test, conduit_publish(NULL, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_publish(&forged, 0), -EINVAL);
-	forged.conduit = NULL;
-	KUNIT_EXPECT_EQ(test, conduit_publish(&forged, 0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-}
-
-static void publish_after_the_deadline_returns_ealready(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
 	conduit_expire(A);
-	KUNIT_EXPECT_EQ(test, status_of(A), -ENOLINK);
-	if (IS_ENABLED(CONFIG_LOCKDEP) && debug_locks)
-		KUNIT_EXPECT_FALSE(test, lock_is_held(&A->gate_map));
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), -EALREADY);
-	KUNIT_EXPECT_EQ(test, status_of(A), -ENOLINK);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, word_of(A), -ENOLINK);
 }
 
-static void every_offender_is_named(struct kunit *test)
+static void expect_no_lock_held(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(U, NULL)), -ENODEV);
-	KUNIT_EXPECT_EQ(test, conduit_publish(&B->gate, 0), -EPERM);
-	KUNIT_EXPECT_EQ(test, PTR_ERR(conduit_claim_one(A, NULL)), -EBUSY);
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 4U);
-	KUNIT_EXPECT_EQ(test, conduit_nr_warnings, 4U);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&conduit_lock));
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		KUNIT_EXPECT_FALSE(test, lockdep_is_held(&conduit_lock));
 }
 
-static void warnings_are_ratelimited(struct kunit *test)
+static void refused_publish_leaves_no_lock_held(struct kunit *test)
 {
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	expect_no_lock_held(test);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
+	expect_no_lock_held(test);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	expect_no_lock_held(test);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	expect_no_lock_held(test);
+	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_NR, 0), -EINVAL);
+	expect_no_lock_held(test);
+}
+
+static void public_publish_refuses_a_bad_id(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_NR, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish((enum conduit_id)-1, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
+}
+
+static void public_publish_refuses_real_conduits_after_initcalls(struct kunit *test)
+{
+	int id, before;
+
+	for (id = 0; id < CONDUIT_NR; id++) {
+		before = conduit_status(id);
+		KUNIT_EXPECT_EQ(test, conduit_publish(id, 0),
+				conduits[id].gated ? -EALREADY : -ENODEV);
+		KUNIT_EXPECT_EQ(test, conduit_status(id), before);
+	}
+	KUNIT_EXPECT_EQ(test, misuse(), CONDUIT_NR);
+}
+
+static void publish_records_when_the_conduit_became_final(struct kunit *test)
+{
+	u64 before, after;
+
+	KUNIT_EXPECT_EQ(test, A->published_ns, 0ULL);
+	before = ktime_get_boottime_ns();
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	after = ktime_get_boottime_ns();
+	KUNIT_EXPECT_GE(test, A->published_ns, before);
+	KUNIT_EXPECT_LE(test, A->published_ns, after);
+}
+
+/* ---- sleeping waiters ---- */
+
+static void wait_is_woken_by_a_publish_from_another_kthread(struct kunit *test)
+{
+	struct bg *p = bg_new(test, bg_publish_when_asleep, A, -ECHILD, NULL);
+
+	/* It publishes only once this task sleeps in the wait. */
+	p->sleeper = current;
+	bg_run(p);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -ECHILD);
+	KUNIT_ASSERT_TRUE(test, bg_join(p));
+	KUNIT_EXPECT_EQ(test, p->ret, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+static void sleeping_kthread_waiter_gets_the_published_status(struct kunit *test)
+{
+	struct bg *w = sleeping_waiter(test, A, 1);
+
+	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, bg_join(w));
+	KUNIT_EXPECT_EQ(test, w->ret, -EIO);
+}
+
+static void one_publish_wakes_every_waiter(struct kunit *test)
+{
+	struct bg *w[8];
 	int i;
 
-	for (i = 0; i < 25; i++)
-		conduit_claim_one(U, NULL);
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 25U);
-	KUNIT_EXPECT_GE(test, conduit_nr_warnings, 1U);
-	KUNIT_EXPECT_LT(test, conduit_nr_warnings, 25U);
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		w[i] = sleeping_waiter(test, A, i + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), (int)ARRAY_SIZE(w));
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	for (i = 0; i < ARRAY_SIZE(w); i++) {
+		KUNIT_ASSERT_TRUE(test, bg_join(w[i]));
+		KUNIT_EXPECT_EQ(test, w[i]->ret, 0);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
 }
 
-/* ---- bad input ---- */
-
-static void bad_id_is_rejected_everywhere(struct kunit *test)
+static void publish_of_one_conduit_leaves_waiters_of_another_asleep(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
-	struct device dev = {};
-	enum conduit_id bad = (enum conduit_id)CONDUIT_NR;
+	struct bg *wa = sleeping_waiter(test, A, 1);
+	struct bg *wb = sleeping_waiter(test, B, 1);
 
-	KUNIT_EXPECT_EQ(test, conduit_status(bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_status((enum conduit_id)-1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wait_for_conduit(bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wait_for_conduit_timeout(bad, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wait_for_conduit_killable(bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(&dev, bad), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_ready_register(bad, &tb->crb), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tb->calls, 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, bg_join(wa));
+	/* Woken by the shared wait queue, it went back to sleep. */
+	KUNIT_EXPECT_TRUE(test, poll_until(asleep_on(B, 1, wb->task)));
+	KUNIT_EXPECT_FALSE(test, completion_done(&wb->done));
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, bg_join(wb));
+	KUNIT_EXPECT_EQ(test, wb->ret, -EIO);
 }
 
-static void register_rejects_a_missing_block_or_callback(struct kunit *test)
+static void waiters_are_counted_only_while_they_wait(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
+	struct bg *w1 = sleeping_waiter(test, A, 1);
+	struct bg *w2 = sleeping_waiter(test, A, 2);
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL), -EINVAL);
-	tb->crb.ready = NULL;
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&B->nr_waiters), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, bg_join(w1));
+	KUNIT_ASSERT_TRUE(test, bg_join(w2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
+}
+
+static void expire_wakes_waiters_with_enolink(struct kunit *test)
+{
+	struct bg *w = sleeping_waiter(test, A, 1);
+
+	conduit_expire(A);
+	KUNIT_ASSERT_TRUE(test, bg_join(w));
+	KUNIT_EXPECT_EQ(test, w->ret, -ENOLINK);
+}
+
+/* ---- refused waits ---- */
+
+static void kunit_thread_is_not_on_the_boot_path(struct kunit *test)
+{
+	KUNIT_EXPECT_FALSE(test, conduit_boot_path());
+}
+
+static void wait_on_the_boot_path_returns_edeadlk(struct kunit *test)
+{
+	be_on_the_boot_path(test);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EDEADLK);
+	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
+	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, misuse(), 1);
+}
+
+static void boot_path_wait_on_a_final_conduit_returns_its_status(struct kunit *test)
+{
+	be_on_the_boot_path(test);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, NULL), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+/* Publish @on and return once the re-probe holds its device's probe. */
+static void hold_a_reprobe(struct kunit *test, struct conduit *on)
+{
+	probe_ctl.hold = true;
+	deferred_pdev(test, on);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(on, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&probe_ctl.entered,
+							    TEST_TIMEOUT));
+}
+
+static int bg_release_probe_when_asleep(struct bg *bg)
+{
+	bool asleep = poll_until(asleep_on(bg->c, 1, bg->sleeper));
+
+	complete_all(&probe_ctl.release);
+	return asleep ? 0 : -ETIMEDOUT;
+}
+
+/*
+ * The FF-A pattern: the init task waits for a conduit whose gatekeeper is a
+ * device being probed again; the wait is not refused, and ends with what
+ * that probe publishes.
+ */
+static void boot_path_wait_during_a_reprobe_waits_for_the_publish(struct kunit *test)
+{
+	struct bg *r;
+
+	probe_ctl.publish = B;
+	probe_ctl.publish_status = -ECHILD;
+	hold_a_reprobe(test, A);
+	be_on_the_boot_path(test);
+	r = bg_new(test, bg_release_probe_when_asleep, B, 0, NULL);
+	r->sleeper = current;
+	bg_run(r);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -ECHILD);
+	KUNIT_ASSERT_TRUE(test, bg_join(r));
+	KUNIT_EXPECT_EQ(test, r->ret, 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_EQ(test, probe_ctl.publish_ret, 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+static void boot_path_wait_ends_with_edeadlk_when_the_reprobe_ends(struct kunit *test)
+{
+	struct bg *r;
+
+	hold_a_reprobe(test, A);
+	be_on_the_boot_path(test);
+	r = bg_new(test, bg_release_probe_when_asleep, B, 0, NULL);
+	r->sleeper = current;
+	bg_run(r);
+	/* The re-probed device does not publish B: nobody is left who could. */
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -EDEADLK);
+	KUNIT_ASSERT_TRUE(test, bg_join(r));
+	KUNIT_EXPECT_EQ(test, r->ret, 0);
+	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, misuse(), 1);
+}
+
+/* ---- callbacks ---- */
+
+static void registration_on_a_final_conduit_runs_the_callback_at_once(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -EIO);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(tb->returned));
+}
+
+static void callback_run_at_once_runs_in_the_caller(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
+	KUNIT_EXPECT_NULL(test, tb->work);
+}
+
+static void callback_run_at_once_is_traced_as_at_once(struct kunit *test)
+{
+	struct cb_trace *t = cb_trace_start(test, A);
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, atomic_read(&t->n), 1);
+	KUNIT_EXPECT_TRUE(test, t->at_once[0]);
+	KUNIT_EXPECT_EQ(test, t->status[0], -EIO);
+}
+
+static void queued_callback_is_traced_as_not_at_once(struct kunit *test)
+{
+	struct cb_trace *t = cb_trace_start(test, A);
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->n), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_ASSERT_EQ(test, atomic_read(&t->n), 1);
+	KUNIT_EXPECT_FALSE(test, t->at_once[0]);
+	KUNIT_EXPECT_EQ(test, t->status[0], -EIO);
+}
+
+static void registration_on_an_ungated_conduit_runs_with_zero(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, 0);
+}
+
+static void registration_on_a_pending_conduit_queues_the_callback(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&A->blocks));
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&A->blocks));
+}
+
+static void queued_callbacks_run_from_the_conduits_run_work(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_ASSERT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_PTR_EQ(test, tb->work, &A->run_work);
+}
+
+static void queued_callbacks_run_in_registration_order(struct kunit *test)
+{
+	struct order_log *log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	struct test_block *tb;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	for (i = 0; i < 8; i++) {
+		tb = new_block(test, i, log);
+		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL),
+				0);
+	}
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_ASSERT_EQ(test, atomic_read(&log->n), 8);
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, log->tags[i], i);
+}
+
+static void queued_callback_never_runs_in_the_publishers_context(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+	struct bg *p;
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	p = bg_start(test, bg_publish, A, 0, NULL);
+	KUNIT_ASSERT_TRUE(test, bg_join(p));
+	KUNIT_ASSERT_EQ(test, p->ret, 0);
+	flush_work(&A->run_work);
+	KUNIT_ASSERT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_PTR_NE(test, tb->task, p->task);
+	KUNIT_EXPECT_PTR_NE(test, tb->task, current);
+}
+
+static void callback_runs_without_the_conduit_lock(struct kunit *test)
+{
+	struct test_block *now = new_block(test, 0, NULL);
+	struct test_block *later = new_block(test, 1, NULL);
+
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		kunit_skip(test, "needs CONFIG_LOCKDEP");
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_ASSERT_EQ(test, calls_of(now), 1);
+	KUNIT_ASSERT_EQ(test, calls_of(later), 1);
+	KUNIT_EXPECT_FALSE(test, now->lock_held);
+	KUNIT_EXPECT_FALSE(test, later->lock_held);
+}
+
+static void queued_callback_gets_the_published_status(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, tb->status, -EHOSTDOWN);
+}
+
+static void every_callback_runs_exactly_once(struct kunit *test)
+{
+	struct test_block *tb[24];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tb); i++) {
+		tb[i] = new_block(test, i, NULL);
+		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb[i]->crb,
+							   NULL), 0);
+	}
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	/* Nothing runs them again: not a second flush, not an expire. */
+	conduit_expire(A);
+	flush_work(&A->run_work);
+	for (i = 0; i < ARRAY_SIZE(tb); i++)
+		KUNIT_EXPECT_EQ(test, calls_of(tb[i]), 1);
 }
 
 static void registering_a_queued_block_again_returns_eexist(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
+	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), -EEXIST);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(B, &tb->crb), -EEXIST);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(B, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 }
 
 static void registering_a_block_whose_callback_ran_returns_eexist(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
+	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb), -EEXIST);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
-static void unregistering_an_unregistered_block_returns_enoent(struct kunit *test)
+static void registering_a_null_block_returns_einval(struct kunit *test)
 {
-	struct test_block *tb = new_block(test, 0, 0);
-
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), -ENOENT);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), -ENOENT);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
-static void ready_or_defer_rejects_a_missing_device(struct kunit *test)
+static void registering_a_block_without_a_callback_returns_einval(struct kunit *test)
+{
+	struct conduit_ready_block crb = {};
+
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &crb, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &crb, NULL), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, list_empty(&A->blocks));
+	KUNIT_EXPECT_NULL(test, crb.node.next);
+	KUNIT_EXPECT_EQ(test, misuse(), 2);
+}
+
+static void public_register_refuses_a_bad_id(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_NR, &tb->crb),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), 1);
+}
+
+static void public_register_on_a_real_conduit_runs_at_once(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_FFA, &tb->crb), 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, conduit_status(CONDUIT_FFA));
+	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
+	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_NR, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_FFA, NULL),
+			-EINVAL);
+}
+
+static int static_block_calls;
+static int static_block_status;
+
+static void static_block_ready(struct conduit_ready_block *crb, int status)
+{
+	static_block_calls++;
+	static_block_status = status;
+}
+
+static DEFINE_CONDUIT_READY_BLOCK(static_block, static_block_ready);
+
+/*
+ * A block of static storage is registered once for good; the case makes it
+ * fresh again only so that the suite can be run again through KUnit's
+ * debugfs, long after the callback of the first run has returned.
+ */
+static void block_defined_by_the_macro_is_usable(struct kunit *test)
+{
+	memset(&static_block.node, 0, sizeof(static_block.node));
+	static_block_calls = 0;
+	KUNIT_EXPECT_PTR_EQ(test, static_block.ready, static_block_ready);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &static_block, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, static_block_calls, 1);
+	KUNIT_EXPECT_EQ(test, static_block_status, -EIO);
+}
+
+static void register_child(struct test_block *tb)
+{
+	tb->ret = conduit_register_one(tb->other, &tb->child->crb, NULL);
+}
+
+static void callback_may_register_a_block_on_its_own_conduit(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	tb->child = new_block(test, 1, NULL);
+	tb->other = A;
+	tb->action = register_child;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, tb->ret, 0);
+	/* A is final: the child runs at once, in the parent's context. */
+	KUNIT_EXPECT_EQ(test, calls_of(tb->child), 1);
+	KUNIT_EXPECT_EQ(test, tb->child->status, -EIO);
+	KUNIT_EXPECT_PTR_EQ(test, tb->child->work, &A->run_work);
+}
+
+static void callback_may_register_a_block_on_a_pending_conduit(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	tb->child = new_block(test, 1, NULL);
+	tb->other = B;
+	tb->action = register_child;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, tb->ret, 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb->child), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -ENODEV, NULL), 0);
+	flush_work(&B->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(tb->child), 1);
+	KUNIT_EXPECT_EQ(test, tb->child->status, -ENODEV);
+	KUNIT_EXPECT_PTR_EQ(test, tb->child->work, &B->run_work);
+}
+
+static void publish_other(struct test_block *tb)
+{
+	tb->ret = conduit_publish_one(tb->other, tb->other_status, NULL);
+}
+
+static void callback_may_publish_another_conduit(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+	struct test_block *on_b = new_block(test, 1, NULL);
+
+	tb->other = B;
+	tb->other_status = -ECHILD;
+	tb->action = publish_other;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, tb->ret, 0);
+	KUNIT_EXPECT_EQ(test, word_of(B), -ECHILD);
+	flush_work(&B->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(on_b), 1);
+	KUNIT_EXPECT_EQ(test, on_b->status, -ECHILD);
+	/* From B's own work, not from inside the callback that published. */
+	KUNIT_EXPECT_PTR_EQ(test, on_b->work, &B->run_work);
+}
+
+static DEFINE_MUTEX(callback_mutex);
+
+static void sleep_in_callback(struct test_block *tb)
+{
+	might_sleep();
+	cond_resched();
+	tb->ret = mutex_lock_interruptible(&callback_mutex);
+	if (!tb->ret)
+		mutex_unlock(&callback_mutex);
+}
+
+static void callback_may_sleep(struct kunit *test)
+{
+	struct test_block *now = new_block(test, 0, NULL);
+	struct test_block *later = new_block(test, 1, NULL);
+
+	now->action = sleep_in_callback;
+	later->action = sleep_in_callback;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_FALSE(test, now->atomic);
+	KUNIT_EXPECT_FALSE(test, later->atomic);
+	KUNIT_EXPECT_EQ(test, now->ret, 0);
+	KUNIT_EXPECT_EQ(test, later->ret, 0);
+}
+
+static void wait_other(struct test_block *tb)
+{
+	tb->ret = conduit_wait_one(tb->other, NULL);
+}
+
+static void callback_may_wait_for_another_conduit(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	tb->other = B;
+	tb->action = wait_other;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, poll_until(atomic_read(&B->nr_waiters) == 1));
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, tb->ret, -EIO);
+}
+
+static void publish_runs_only_the_callbacks_of_its_conduit(struct kunit *test)
+{
+	struct test_block *on_a = new_block(test, 0, NULL);
+	struct test_block *on_b = new_block(test, 1, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &on_a->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	flush_work(&B->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(on_a), 1);
+	KUNIT_EXPECT_EQ(test, calls_of(on_b), 0);
+	KUNIT_EXPECT_FALSE(test, list_empty(&B->blocks));
+}
+
+#define RACE_THREADS	4
+#define RACE_BLOCKS	32
+
+struct racer {
+	struct test_block **tb;
+	int n;
+	int refused;
+};
+
+static int bg_register_many(struct bg *bg)
+{
+	struct racer *r = bg->priv;
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		if (conduit_register_one(bg->c, &r->tb[i]->crb, NULL))
+			r->refused++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void registrations_racing_a_publish_run_each_callback_once(struct kunit *test)
+{
+	struct cb_trace *t = IS_ENABLED(CONFIG_TRACEPOINTS) ?
+			     cb_trace_start(test, A) : NULL;
+	struct bg *reg[RACE_THREADS], *pub;
+	struct racer *r;
+	struct completion go;
+	int i, j, at_once = 0;
+
+	init_completion(&go);
+	r = kunit_kcalloc(test, RACE_THREADS, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < RACE_THREADS; i++) {
+		r[i].n = RACE_BLOCKS;
+		r[i].tb = kunit_kcalloc(test, RACE_BLOCKS, sizeof(*r[i].tb),
+					GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, r[i].tb);
+		for (j = 0; j < RACE_BLOCKS; j++)
+			r[i].tb[j] = new_block(test, j, NULL);
+	}
+	for (i = 0; i < RACE_THREADS; i++) {
+		reg[i] = bg_new(test, bg_register_many, A, 0, &go);
+		reg[i]->priv = &r[i];
+		bg_run(reg[i]);
+	}
+	pub = bg_start(test, bg_publish, A, 0, &go);
+	for (i = 0; i < RACE_THREADS; i++)
+		KUNIT_ASSERT_TRUE(test,
+				  wait_for_completion_timeout(&reg[i]->started,
+							      TEST_TIMEOUT));
+	complete_all(&go);
+	for (i = 0; i < RACE_THREADS; i++)
+		KUNIT_ASSERT_TRUE(test, bg_join(reg[i]));
+	KUNIT_ASSERT_TRUE(test, bg_join(pub));
+	KUNIT_EXPECT_EQ(test, pub->ret, 0);
+	flush_work(&A->run_work);
+	for (i = 0; i < RACE_THREADS; i++) {
+		KUNIT_EXPECT_EQ(test, r[i].refused, 0);
+		for (j = 0; j < RACE_BLOCKS; j++) {
+			KUNIT_EXPECT_EQ(test, calls_of(r[i].tb[j]), 1);
+			at_once += !r[i].tb[j]->work;
+		}
+	}
+	if (t)
+		KUNIT_EXPECT_EQ(test, atomic_read(&t->n),
+				RACE_THREADS * RACE_BLOCKS);
+	kunit_info(test, "%d of %d callbacks ran at once\n", at_once,
+		   RACE_THREADS * RACE_BLOCKS);
+}
+
+/* ---- the end of initcalls ---- */
+
+static void expire_fails_a_pending_conduit_with_enolink(struct kunit *test)
+{
+	conduit_expire(A);
+	KUNIT_EXPECT_EQ(test, word_of(A), -ENOLINK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -ENOLINK);
+	KUNIT_EXPECT_NE(test, A->published_ns, 0ULL);
+	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+static void expire_runs_the_queued_callbacks_with_enolink(struct kunit *test)
+{
+	struct order_log *log = kunit_kzalloc(test, sizeof(*log), GFP_KERNEL);
+	struct test_block *tb[3];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	for (i = 0; i < ARRAY_SIZE(tb); i++) {
+		tb[i] = new_block(test, i, log);
+		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb[i]->crb,
+							   NULL), 0);
+	}
+	conduit_expire(A);
+	flush_work(&A->run_work);
+	for (i = 0; i < ARRAY_SIZE(tb); i++) {
+		KUNIT_EXPECT_EQ(test, calls_of(tb[i]), 1);
+		KUNIT_EXPECT_EQ(test, tb[i]->status, -ENOLINK);
+		KUNIT_EXPECT_PTR_EQ(test, tb[i]->work, &A->run_work);
+		KUNIT_EXPECT_EQ(test, log->tags[i], i);
+	}
+}
+
+static void expire_leaves_a_final_conduit_untouched(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+	u64 published;
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	flush_work(&A->run_work);
+	published = A->published_ns;
+	conduit_expire(A);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, word_of(A), -EIO);
+	KUNIT_EXPECT_EQ(test, A->published_ns, published);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -EIO);
+}
+
+static void expire_leaves_an_ungated_conduit_ready(struct kunit *test)
+{
+	conduit_expire(U);
+	KUNIT_EXPECT_EQ(test, word_of(U), 0);
+	KUNIT_EXPECT_EQ(test, U->published_ns, 0ULL);
+}
+
+static void registration_after_expire_runs_at_once_with_enolink(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+
+	conduit_expire(A);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
+	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
+}
+
+/* conduit_initcalls_end() on one conduit, in a kthread. */
+static int bg_initcalls_end(struct bg *bg)
+{
+	conduit_expire(bg->c);
+	flush_work(&bg->c->run_work);
+	bg->saw_returned = READ_ONCE(bg->tb->returned);
+	return 0;
+}
+
+/*
+ * A consumer registers during initcalls, its gatekeeper publishes late from
+ * another kthread, and the callback is still running when initcalls end:
+ * the end of initcalls returns only once the callback has.
+ */
+static void end_of_initcalls_waits_for_a_callback_running_late(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
+	struct completion release;
+	struct bg *pub, *end;
+
+	init_completion(&release);
+	tb->release = &release;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	pub = bg_start(test, bg_publish, A, -ECHILD, NULL);
+	KUNIT_ASSERT_TRUE(test, bg_join(pub));
+	KUNIT_ASSERT_EQ(test, pub->ret, 0);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&tb->entered,
+							    TEST_TIMEOUT));
+
+	end = bg_new(test, bg_initcalls_end, A, 0, NULL);
+	end->tb = tb;
+	bg_run(end);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&end->started,
+							    TEST_TIMEOUT));
+	/* Asleep in flush_work(), and not back while the callback is held. */
+	KUNIT_EXPECT_TRUE(test, poll_until(wait_task_inactive(end->task,
+							      TASK_UNINTERRUPTIBLE)));
+	KUNIT_EXPECT_FALSE(test, completion_done(&end->done));
+	complete(&release);
+	KUNIT_ASSERT_TRUE(test, bg_join(end));
+	KUNIT_EXPECT_TRUE(test, end->saw_returned);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -ECHILD);
+	KUNIT_EXPECT_PTR_EQ(test, tb->work, &A->run_work);
+	KUNIT_EXPECT_EQ(test, word_of(A), -ECHILD);
+}
+
+static void end_of_initcalls_returns_after_every_expired_callback(struct kunit *test)
+{
+	struct test_block *first = new_block(test, 0, NULL);
+	struct test_block *held = new_block(test, 1, NULL);
+	struct completion release;
+	struct bg *end;
+
+	init_completion(&release);
+	held->release = &release;
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &first->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &held->crb, NULL), 0);
+	end = bg_new(test, bg_initcalls_end, A, 0, NULL);
+	end->tb = held;
+	bg_run(end);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&held->entered,
+							    TEST_TIMEOUT));
+	KUNIT_EXPECT_EQ(test, calls_of(first), 1);
+	KUNIT_EXPECT_FALSE(test, completion_done(&end->done));
+	complete(&release);
+	KUNIT_ASSERT_TRUE(test, bg_join(end));
+	KUNIT_EXPECT_TRUE(test, end->saw_returned);
+	KUNIT_EXPECT_EQ(test, held->status, -ENOLINK);
+}
+
+/* ---- deferred probes ---- */
+
+static void ready_or_defer_on_a_real_conduit_returns_its_status(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "real");
+	int id;
+
+	for (id = 0; id < CONDUIT_NR; id++) {
+		KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(dev, id),
+				conduit_status(id));
+		KUNIT_EXPECT_EQ(test, conduits[id].nr_devices, 0U);
+	}
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+static void ready_or_defer_refuses_a_bad_id(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "bad-id");
+
+	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(dev, CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), 1);
+}
+
+static void ready_or_defer_refuses_a_missing_device(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(NULL, CONDUIT_FFA),
 			-EINVAL);
 }
 
-/* ---- waiting ---- */
-
-static void timed_wait_returns_the_status_published_in_time(struct kunit *test)
+static void defer_on_a_pending_conduit_returns_eprobe_defer(struct kunit *test)
 {
-	struct completion go;
-	struct publisher *p;
-	struct waiter *w;
+	struct device *dev = plain_device(test, "pending");
 
-	init_completion(&go);
-	p = start_publisher(test, A, -ENXIO, &go);
-	w = start_waiter(test, A, WAIT_TIMEOUT, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, -ENXIO);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-}
-
-static void sleeping_waiter_is_woken_by_publish(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w;
-
-	w = start_waiter(test, A, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
-}
-
-static void publish_of_one_conduit_does_not_release_waiters_of_another(struct kunit *test)
-{
-	struct conduit_gate *ga = claim_or_fail(test, A);
-	struct conduit_gate *gb = claim_or_fail(test, B);
-	struct waiter *w;
-
-	w = start_waiter(test, B, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(B, 1));
-	KUNIT_ASSERT_EQ(test, conduit_publish(ga, 0), 0);
-	msleep(20);
-	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gb, -EIO), 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, -EIO);
-}
-
-#define NR_WAITERS 16
-
-static void one_publish_wakes_every_waiter(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w[NR_WAITERS];
-	atomic_t woken = ATOMIC_INIT(0);
-	int i;
-
-	for (i = 0; i < NR_WAITERS; i++)
-		w[i] = start_waiter(test, A, i % 3 == 0 ? WAIT_KILLABLE :
-				    i % 3 == 1 ? WAIT_TIMEOUT : WAIT_PLAIN,
-				    &woken);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, NR_WAITERS));
-	KUNIT_EXPECT_EQ(test, atomic_read(&woken), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EPIPE), 0);
-	for (i = 0; i < NR_WAITERS; i++) {
-		KUNIT_ASSERT_TRUE(test, waiter_done(w[i]));
-		KUNIT_EXPECT_EQ(test, w[i]->ret, -EPIPE);
-	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&woken), NR_WAITERS);
-}
-
-static void killable_wait_ends_with_erestartsys_on_sigkill(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w;
-
-	w = start_waiter(test, A, WAIT_KILLABLE, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	send_sig(SIGKILL, w->task, 1);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, -ERESTARTSYS);
-	KUNIT_EXPECT_EQ(test, status_of(A), -EAGAIN);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-}
-
-static void killable_wait_returns_the_published_status(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w;
-
-	w = start_waiter(test, A, WAIT_KILLABLE, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, 0);
-}
-
-static void huge_timeout_waits_like_no_timeout(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w;
-
-	w = start_waiter(test, A, WAIT_TIMEOUT, NULL);
-	w->timeout = ULONG_MAX;
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EREMOTEIO), 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, -EREMOTEIO);
-}
-
-/* ---- waits that cannot end, and lockdep ---- */
-
-static void wait_by_the_gate_holder_returns_edeadlk(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_EXPECT_EQ(test, wait_on(A), -EDEADLK);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT, HZ,
-					       NULL), -EDEADLK);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, CONDUIT_WAIT_KILLABLE, 0,
-					       NULL), -EDEADLK);
-	KUNIT_EXPECT_EQ(test, conduit_nr_warnings, 3U);
-	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-}
-
-static void init_task_wait_on_an_unclaimed_conduit_returns_edeadlk(struct kunit *test)
-{
-	be_the_init_task(test);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -EDEADLK);
-	KUNIT_EXPECT_EQ(test, conduit_nr_warnings, 1U);
-	/* A final conduit is no deadlock. */
-	KUNIT_EXPECT_EQ(test, wait_on(U), 0);
-}
-
-static void init_task_waits_for_a_publisher_in_a_kthread(struct kunit *test)
-{
-	struct completion go;
-	struct publisher *p;
-	struct waiter *w;
-
-	be_the_init_task(test);
-	init_completion(&go);
-	p = start_publisher(test, A, -ENOENT, &go);
-	/* Let it publish once this task sleeps in the wait below. */
-	w = start_waiter(test, B, WAIT_TIMEOUT, NULL);
-	w->timeout = HZ / 10;
-	complete(&go);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -ENOENT);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, p->ret, 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 0U);
-}
-
-static void publisher_in_a_kthread_is_not_misreported(struct kunit *test)
-{
-	struct completion go;
-	struct publisher *p;
-	struct waiter *w;
-
-	init_completion(&go);
-	p = start_publisher(test, A, 0, &go);
-	w = start_waiter(test, A, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, 0);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 0U);
-	KUNIT_EXPECT_TRUE(test, !IS_ENABLED(CONFIG_PROVE_LOCKING) ||
-			  debug_locks);
-}
-
-struct work_publisher {
-	struct work_struct work;
-	struct conduit *c;
-	int status;
-	int ret;
-};
-
-static void work_publisher_fn(struct work_struct *work)
-{
-	struct work_publisher *wp = container_of(work, struct work_publisher,
-						 work);
-	struct conduit_gate *gate = conduit_claim_one(wp->c, NULL);
-
-	wp->ret = IS_ERR(gate) ? PTR_ERR(gate) :
-		  conduit_publish(gate, wp->status);
-}
-
-static void publisher_in_a_workqueue_is_not_misreported(struct kunit *test)
-{
-	struct work_publisher *wp = kunit_kzalloc(test, sizeof(*wp),
-						  GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, wp);
-	wp->c = A;
-	wp->status = -ECONNREFUSED;
-	INIT_WORK(&wp->work, work_publisher_fn);
-	queue_work(system_dfl_wq, &wp->work);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -ECONNREFUSED);
-	flush_work(&wp->work);
-	KUNIT_EXPECT_EQ(test, wp->ret, 0);
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 0U);
-	KUNIT_EXPECT_TRUE(test, !IS_ENABLED(CONFIG_PROVE_LOCKING) ||
-			  debug_locks);
-}
-
-/* ---- callbacks ---- */
-
-static void registration_on_a_final_conduit_runs_at_once(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EACCES), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, -EACCES);
-	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
-}
-
-static void registration_on_an_ungated_conduit_runs_with_zero(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-
-	tb->status = 1;
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, 0);
-}
-
-static void pending_registration_runs_in_the_publisher_context(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct completion go;
-	struct publisher *p;
-
-	init_completion(&go);
-	p = start_publisher(test, A, -ENOENT, &go);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 0);
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, p->ret, 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, -ENOENT);
-	KUNIT_EXPECT_PTR_EQ(test, tb->task, p->task);
-}
-
-static void callbacks_run_highest_priority_first(struct kunit *test)
-{
-	static const int prio[] = { 0, 10, -5, 3, 100 };
-	static const int want[] = { 4, 1, 3, 0, 2 };
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	int log[MAX_LOG], len = 0, i;
-
-	for (i = 0; i < ARRAY_SIZE(prio); i++) {
-		struct test_block *tb = new_block(test, prio[i], i);
-
-		tb->log = log;
-		tb->log_len = &len;
-		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	}
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_ASSERT_EQ(test, len, (int)ARRAY_SIZE(want));
-	for (i = 0; i < ARRAY_SIZE(want); i++)
-		KUNIT_EXPECT_EQ(test, log[i], want[i]);
-}
-
-static void callbacks_of_equal_priority_run_in_registration_order(struct kunit *test)
-{
-	struct conduit_gate *ga = claim_or_fail(test, A);
-	struct conduit_gate *gb = claim_or_fail(test, B);
-	int log[MAX_LOG], len = 0, i;
-
-	for (i = 0; i < 6; i++) {
-		struct test_block *tb = new_block(test, 7, i);
-
-		tb->log = log;
-		tb->log_len = &len;
-		/* Interleave with blocks on another conduit. */
-		KUNIT_ASSERT_EQ(test, conduit_register_one(i & 1 ? B : A,
-							   &tb->crb), 0);
-	}
-	KUNIT_ASSERT_EQ(test, conduit_publish(gb, 0), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(ga, 0), 0);
-	KUNIT_ASSERT_EQ(test, len, 6);
-	KUNIT_EXPECT_EQ(test, log[0], 1);
-	KUNIT_EXPECT_EQ(test, log[1], 3);
-	KUNIT_EXPECT_EQ(test, log[2], 5);
-	KUNIT_EXPECT_EQ(test, log[3], 0);
-	KUNIT_EXPECT_EQ(test, log[4], 2);
-	KUNIT_EXPECT_EQ(test, log[5], 4);
-}
-
-static void callback_runs_exactly_once(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), -EALREADY);
-	conduit_expire(A);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-}
-
-static void sleep_in_callback(struct test_block *tb)
-{
-	msleep(20);
-	tb->ret = wait_on(tb->crb.conduit);
-}
-
-static void callback_may_sleep_and_sees_the_conduit_final(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	tb->action = sleep_in_callback;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EBADE), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->ret, -EBADE);
-}
-
-static void register_from_callback(struct test_block *tb)
-{
-	struct test_block *inner = tb->arg;
-
-	tb->ret = conduit_register_one(inner->tag ? B : A, &inner->crb);
-}
-
-static void callback_may_register_another_callback(struct kunit *test)
-{
-	struct test_block *outer = new_block(test, 0, 0);
-	struct test_block *same = new_block(test, 0, 0);
-	struct test_block *other = new_block(test, 0, 1);
-	struct test_block *outer2 = new_block(test, 0, 0);
-	struct conduit_gate *ga = claim_or_fail(test, A);
-	struct conduit_gate *gb = claim_or_fail(test, B);
-
-	outer->action = register_from_callback;
-	outer->arg = same;
-	outer2->action = register_from_callback;
-	outer2->arg = other;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &outer->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &outer2->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(ga, 0), 0);
-	KUNIT_EXPECT_EQ(test, outer->ret, 0);
-	KUNIT_EXPECT_EQ(test, outer2->ret, 0);
-	/* On the published conduit: replayed inside the outer callback. */
-	KUNIT_EXPECT_EQ(test, same->calls, 1);
-	/* On a pending conduit: queued for its publish. */
-	KUNIT_EXPECT_EQ(test, other->calls, 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gb, -EIO), 0);
-	KUNIT_EXPECT_EQ(test, other->calls, 1);
-	KUNIT_EXPECT_EQ(test, other->status, -EIO);
-}
-
-static void publish_from_callback(struct test_block *tb)
-{
-	tb->ret = conduit_publish(tb->arg, tb->status);
-}
-
-static void callback_may_publish_another_conduit(struct kunit *test)
-{
-	struct test_block *link = new_block(test, 0, 0);
-	struct test_block *end = new_block(test, 0, 0);
-	struct conduit_gate *ga = claim_or_fail(test, A);
-
-	link->action = publish_from_callback;
-	/* The callback runs in this task, which holds B's gate too. */
-	link->arg = claim_or_fail(test, B);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &end->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &link->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(ga, -ENODEV), 0);
-	KUNIT_EXPECT_EQ(test, link->ret, 0);
-	KUNIT_EXPECT_EQ(test, status_of(B), -ENODEV);
-	KUNIT_EXPECT_EQ(test, end->calls, 1);
-	KUNIT_EXPECT_EQ(test, end->status, -ENODEV);
-}
-
-static void wait_for_waiter(struct test_block *tb)
-{
-	struct waiter *w = tb->arg;
-
-	tb->ret = wait_for_completion_timeout(&w->done, TEST_TIMEOUT) ?
-		  1 : -ETIME;
-}
-
-static void waiters_are_woken_before_callbacks_run(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct waiter *w;
-
-	w = start_waiter(test, A, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	tb->action = wait_for_waiter;
-	tb->arg = w;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	/* The callback saw the waiter return while it was still running. */
-	KUNIT_EXPECT_EQ(test, tb->ret, 1);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, 0);
-}
-
-static int static_block_calls;
-
-static void static_block_ready(struct conduit_ready_block *crb, int status)
-{
-	static_block_calls++;
-}
-
-static DEFINE_CONDUIT_READY_BLOCK(static_block, static_block_ready, 3);
-
-static void static_initialiser_makes_a_usable_block(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	static_block_calls = 0;
-	KUNIT_EXPECT_EQ(test, static_block.priority, 3);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &static_block), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, static_block_calls, 1);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&static_block), 0);
-}
-
-/* ---- unregister ---- */
-
-static void unregistered_block_is_not_called(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 0);
-}
-
-static void unregister_after_the_callback_ran_returns_zero(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_ASSERT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-}
-
-static void unregistered_block_may_be_registered_again(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, tb->calls, 2);
-}
-
-struct blocking_cb {
-	struct test_block tb;
-	struct completion entered;
-	struct completion release;
-	bool returned;
-};
-
-static void block_in_callback(struct test_block *tb)
-{
-	struct blocking_cb *bc = container_of(tb, struct blocking_cb, tb);
-
-	complete(&bc->entered);
-	wait_for_completion_timeout(&bc->release, TEST_TIMEOUT);
-	WRITE_ONCE(bc->returned, true);
-}
-
-static struct blocking_cb *new_blocking_cb(struct kunit *test)
-{
-	struct blocking_cb *bc = kunit_kzalloc(test, sizeof(*bc), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, bc);
-	bc->tb.crb.ready = test_block_ready;
-	bc->tb.test = test;
-	bc->tb.action = block_in_callback;
-	init_completion(&bc->entered);
-	init_completion(&bc->release);
-	return bc;
-}
-
-struct unregisterer {
-	struct blocking_cb *bc;
-	int ret;
-	bool callback_returned;
-	struct completion done;
-};
-
-static int unregister_fn(void *data)
-{
-	struct unregisterer *u = data;
-
-	u->ret = conduit_ready_unregister(&u->bc->tb.crb);
-	u->callback_returned = READ_ONCE(u->bc->returned);
-	complete(&u->done);
-	return 0;
-}
-
-static void unregister_waits_for_a_running_callback(struct kunit *test)
-{
-	struct blocking_cb *bc = new_blocking_cb(test);
-	struct unregisterer *u = kunit_kzalloc(test, sizeof(*u), GFP_KERNEL);
-	struct completion go;
-	struct publisher *p;
-
-	KUNIT_ASSERT_NOT_NULL(test, u);
-	u->bc = bc;
-	init_completion(&u->done);
-	init_completion(&go);
-	p = start_publisher(test, A, 0, &go);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &bc->tb.crb), 0);
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&bc->entered,
-							    TEST_TIMEOUT));
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(unregister_fn, u,
-						    "conduit-unreg")));
-	msleep(50);
-	KUNIT_EXPECT_FALSE(test, completion_done(&u->done));
-	complete(&bc->release);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&u->done,
-							    TEST_TIMEOUT));
-	KUNIT_EXPECT_EQ(test, u->ret, 0);
-	KUNIT_EXPECT_TRUE(test, u->callback_returned);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, bc->tb.calls, 1);
-}
-
-static void unregister_self(struct test_block *tb)
-{
-	tb->ret = conduit_ready_unregister(&tb->crb);
-}
-
-static void callback_unregistering_its_own_block_returns_edeadlk(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct test_block *replayed = new_block(test, 0, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	tb->action = unregister_self;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, tb->ret, -EDEADLK);
-	KUNIT_EXPECT_EQ(test, conduit_nr_warnings, 1U);
-	/* The same from a callback replayed at registration. */
-	replayed->action = unregister_self;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &replayed->crb), 0);
-	KUNIT_EXPECT_EQ(test, replayed->ret, -EDEADLK);
-	/* Afterwards the blocks unregister normally. */
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&tb->crb), 0);
-	KUNIT_EXPECT_EQ(test, conduit_ready_unregister(&replayed->crb), 0);
-}
-
-struct releaser {
-	struct blocking_cb *bc;
-	struct completion *unregistering;
-};
-
-static int release_later_fn(void *data)
-{
-	struct releaser *r = data;
-
-	wait_for_completion_timeout(r->unregistering, TEST_TIMEOUT);
-	msleep(30);
-	complete(&r->bc->release);
-	return 0;
-}
-
-static void unregister_other(struct test_block *tb)
-{
-	struct releaser *r = tb->arg;
-
-	complete(r->unregistering);
-	tb->ret = conduit_ready_unregister(&r->bc->tb.crb);
-	tb->status = READ_ONCE(r->bc->returned);
-}
-
-static void callback_unregistering_a_block_running_elsewhere_waits(struct kunit *test)
-{
-	struct blocking_cb *bc = new_blocking_cb(test);
-	struct test_block *tb = new_block(test, 0, 0);
-	struct releaser *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	struct completion unregistering, go;
-	struct conduit_gate *gate;
-	struct publisher *p;
-
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	init_completion(&unregistering);
-	init_completion(&go);
-	r->bc = bc;
-	r->unregistering = &unregistering;
-	/* B's callback runs, and blocks, in a kthread that published B. */
-	p = start_publisher(test, B, 0, &go);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &bc->tb.crb), 0);
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&bc->entered,
-							    TEST_TIMEOUT));
-	/* A's callback, run by this task, unregisters B's block. */
-	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(release_later_fn, r,
-						    "conduit-release")));
-	tb->action = unregister_other;
-	tb->arg = r;
-	gate = claim_or_fail(test, A);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, tb->ret, 0);
-	/* It returned only after the other callback had. */
-	KUNIT_EXPECT_EQ(test, tb->status, 1);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 0U);
-	KUNIT_EXPECT_TRUE(test, !IS_ENABLED(CONFIG_PROVE_LOCKING) ||
-			  debug_locks);
-}
-
-#define NR_RACERS 4
-#define NR_RACE_BLOCKS 64
-
-struct racer {
-	struct test_block *tb[NR_RACE_BLOCKS];
-	int register_ret[NR_RACE_BLOCKS];
-	int calls_at_unregister[NR_RACE_BLOCKS];
-	int unregister_ret[NR_RACE_BLOCKS];
-	struct completion started;
-	struct completion done;
-};
-
-static void count_in_callback(struct test_block *tb)
-{
-	/* Widen the window in which unregister() meets a running callback. */
-	usleep_range(10, 30);
-}
-
-static int racer_fn(void *data)
-{
-	struct racer *r = data;
-	int i;
-
-	complete(&r->started);
-	for (i = 0; i < NR_RACE_BLOCKS; i++) {
-		r->register_ret[i] = conduit_register_one(A, &r->tb[i]->crb);
-		if (i & 1) {
-			r->unregister_ret[i] =
-				conduit_ready_unregister(&r->tb[i]->crb);
-			r->calls_at_unregister[i] = READ_ONCE(r->tb[i]->calls);
-		}
-		cond_resched();
-	}
-	complete(&r->done);
-	return 0;
-}
-
-static void register_and_unregister_race_publish_safely(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct racer *r[NR_RACERS];
-	int i, j;
-
-	for (i = 0; i < NR_RACERS; i++) {
-		r[i] = kunit_kzalloc(test, sizeof(*r[i]), GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, r[i]);
-		init_completion(&r[i]->started);
-		init_completion(&r[i]->done);
-		for (j = 0; j < NR_RACE_BLOCKS; j++) {
-			r[i]->tb[j] = new_block(test, j % 5, j);
-			r[i]->tb[j]->action = count_in_callback;
-		}
-	}
-	for (i = 0; i < NR_RACERS; i++)
-		KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(racer_fn, r[i],
-							    "conduit-race")));
-	for (i = 0; i < NR_RACERS; i++)
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r[i]->started,
-								    TEST_TIMEOUT));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	for (i = 0; i < NR_RACERS; i++)
-		KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&r[i]->done,
-								    TEST_TIMEOUT));
-
-	for (i = 0; i < NR_RACERS; i++) {
-		for (j = 0; j < NR_RACE_BLOCKS; j++) {
-			struct test_block *tb = r[i]->tb[j];
-
-			KUNIT_EXPECT_EQ(test, r[i]->register_ret[j], 0);
-			if (j & 1) {
-				/* Ran at most once, and never after unregister. */
-				KUNIT_EXPECT_EQ(test, r[i]->unregister_ret[j], 0);
-				KUNIT_EXPECT_LE(test, tb->calls, 1);
-				KUNIT_EXPECT_EQ(test, tb->calls,
-						r[i]->calls_at_unregister[j]);
-			} else {
-				KUNIT_EXPECT_EQ(test, tb->calls, 1);
-			}
-		}
-	}
-}
-
-/* ---- deadline ---- */
-
-static void deadline_fails_a_claimed_conduit_with_enolink(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-	struct completion go;
-	struct publisher *p;
-	struct waiter *w;
-
-	init_completion(&go);
-	p = start_publisher(test, A, 0, &go);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	w = start_waiter(test, A, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	conduit_expire(A);
-	KUNIT_EXPECT_EQ(test, status_of(A), -ENOLINK);
-	KUNIT_EXPECT_EQ(test, tb->calls, 1);
-	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	KUNIT_EXPECT_EQ(test, w->ret, -ENOLINK);
-	/* The late publisher then learns that it missed the deadline. */
-	complete(&go);
-	KUNIT_ASSERT_TRUE(test, publisher_done(p));
-	KUNIT_EXPECT_EQ(test, p->ret, -EALREADY);
-}
-
-static void deadline_fails_an_unclaimed_conduit(struct kunit *test)
-{
-	struct test_block *tb = new_block(test, 0, 0);
-
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb), 0);
-	conduit_expire(A);
-	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -ENOLINK);
-}
-
-static void deadline_leaves_final_conduits_alone(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	conduit_expire(A);
-	conduit_expire(U);
-	KUNIT_EXPECT_EQ(test, status_of(A), 0);
-	KUNIT_EXPECT_EQ(test, status_of(U), 0);
-}
-
-/* ---- re-probe of devices that deferred ---- */
-
-struct probe_log {
-	struct conduit *on;
-	/* optional: a gatekeeper's probe claims and publishes this one */
-	struct conduit *gates;
-	int publish_status;
-	atomic_t calls;
-	int last_ret;
-	struct work_struct *last_work;
-};
-
-static struct probe_log plog;
-
-static int defer_probe(struct platform_device *pdev)
-{
-	struct conduit_gate *gate;
-	int ret;
-
-	atomic_inc(&plog.calls);
-	plog.last_work = current_work();
-	ret = conduit_defer_one(plog.on, &pdev->dev);
-	if (!ret && plog.gates) {
-		gate = conduit_claim_one(plog.gates, NULL);
-		ret = IS_ERR(gate) ? PTR_ERR(gate) :
-		      conduit_publish(gate, plog.publish_status);
-	}
-	plog.last_ret = ret;
-	return ret;
-}
-
-static struct platform_driver defer_driver = {
-	.probe = defer_probe,
-	.driver = {
-		.name = "conduit-kunit-defer",
-	},
-};
-
-static void defer_device_remove(void *pdev)
-{
-	platform_device_unregister(pdev);
-}
-
-static void defer_driver_remove(void *unused)
-{
-	platform_driver_unregister(&defer_driver);
-}
-
-/* Register the driver and a device that defers on @on. */
-static struct platform_device *deferred_device(struct kunit *test,
-					       struct conduit *on)
-{
-	struct platform_device *pdev;
-
-	memset(&plog, 0, sizeof(plog));
-	plog.on = on;
-	KUNIT_ASSERT_EQ(test, platform_driver_register(&defer_driver), 0);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							defer_driver_remove,
-							NULL), 0);
-	pdev = platform_device_register_simple("conduit-kunit-defer", -1,
-					       NULL, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(pdev));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							defer_device_remove,
-							pdev), 0);
-	wait_for_device_probe();
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 1);
-	KUNIT_EXPECT_EQ(test, plog.last_ret, -EPROBE_DEFER);
-	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
-	return pdev;
-}
-
-static void ready_or_defer_follows_the_conduit(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, B);
-	struct device dev = {};
-
-	KUNIT_EXPECT_EQ(test, conduit_defer_one(U, &dev), 0);
-	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(&dev, CONDUIT_FFA),
-			conduit_status(CONDUIT_FFA));
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -ENODEV), 0);
-	KUNIT_EXPECT_EQ(test, conduit_defer_one(B, &dev), -ENODEV);
-	KUNIT_EXPECT_EQ(test, B->nr_devices, 0U);
-}
-
-static void publish_probes_a_deferred_device_again_at_once(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct platform_device *pdev = deferred_device(test, A);
-
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	flush_work(&conduit_reprobe_work);
-	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 2);
-	KUNIT_EXPECT_EQ(test, plog.last_ret, 0);
-	/* By the core's work, not by deferred probing. */
-	KUNIT_EXPECT_PTR_EQ(test, plog.last_work, &conduit_reprobe_work);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
-}
-
-static void failed_publish_ends_the_deferral_with_the_error(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct platform_device *pdev = deferred_device(test, A);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EHOSTDOWN), 0);
-	flush_work(&conduit_reprobe_work);
-	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 2);
-	KUNIT_EXPECT_EQ(test, plog.last_ret, -EHOSTDOWN);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
 
 static void deferred_device_is_recorded_once(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct platform_device *pdev = deferred_device(test, A);
+	struct device *dev = plain_device(test, "once");
+	unsigned int refs = kref_read(&dev->kobj.kref);
 
-	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, &pdev->dev), -EPROBE_DEFER);
-	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, &pdev->dev), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	flush_work(&conduit_reprobe_work);
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 2);
+	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs + 1);
 }
 
-static void deadline_probes_deferred_devices_again(struct kunit *test)
+static void deferred_devices_are_each_recorded(struct kunit *test)
 {
-	struct platform_device *pdev = deferred_device(test, A);
+	struct device *one = plain_device(test, "one");
+	struct device *two = plain_device(test, "two");
+
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, one), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, two), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(B, one), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, A->nr_devices, 2U);
+	KUNIT_EXPECT_EQ(test, B->nr_devices, 1U);
+}
+
+static void defer_on_a_final_conduit_returns_its_status(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "final");
+	unsigned int refs = kref_read(&dev->kobj.kref);
+
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(U, dev), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EIO);
+	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, U->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+}
+
+static void publish_probes_a_deferred_device_again_from_a_work_item(struct kunit *test)
+{
+	struct platform_device *pdev = deferred_pdev(test, A);
+
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
+	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, 0);
+	KUNIT_EXPECT_NOT_NULL(test, probe_ctl.last_work);
+	KUNIT_EXPECT_PTR_NE(test, probe_ctl.last_task, current);
+}
+
+static void publish_hands_the_recorded_devices_over(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "handed");
+	unsigned int refs = kref_read(&dev->kobj.kref);
+
+	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&A->devices));
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	/* The re-probe dropped the reference the record held. */
+	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+}
+
+static void failed_publish_ends_the_deferral_with_the_error(struct kunit *test)
+{
+	struct platform_device *pdev = deferred_pdev(test, A);
+
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
+	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, -EHOSTDOWN);
+	KUNIT_EXPECT_GE(test, atomic_read(&probe_ctl.calls), 2);
+}
+
+static void expire_probes_deferred_devices_again_with_enolink(struct kunit *test)
+{
+	struct platform_device *pdev = deferred_pdev(test, A);
 
 	conduit_expire(A);
-	flush_work(&conduit_reprobe_work);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
-	KUNIT_EXPECT_EQ(test, plog.last_ret, -ENOLINK);
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 2);
+	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, -ENOLINK);
+	KUNIT_EXPECT_GE(test, atomic_read(&probe_ctl.calls), 2);
 }
 
 static void removed_device_is_not_probed_again(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
+	struct platform_device *pdev = deferred_pdev(test, A);
+
+	kunit_platform_device_unregister(test, pdev);
+	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe_ctl.calls), 1);
+}
+
+static void reprobed_gatekeeper_may_publish_another_conduit(struct kunit *test)
+{
+	struct test_block *tb = new_block(test, 0, NULL);
 	struct platform_device *pdev;
 
-	memset(&plog, 0, sizeof(plog));
-	plog.on = A;
-	KUNIT_ASSERT_EQ(test, platform_driver_register(&defer_driver), 0);
-	pdev = platform_device_register_simple("conduit-kunit-defer", -1,
-					       NULL, 0);
-	if (IS_ERR(pdev)) {
-		platform_driver_unregister(&defer_driver);
-		KUNIT_FAIL(test, "cannot register the test device");
-		conduit_publish(gate, 0);
-		return;
-	}
-	wait_for_device_probe();
-	platform_device_unregister(pdev);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	flush_work(&conduit_reprobe_work);
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 1);
-	platform_driver_unregister(&defer_driver);
-}
-
-/*
- * The FF-A pattern: a gatekeeper's device defers on B, is probed again from
- * the core's work once B is published, and publishes A from there. The init
- * task, waiting on A meanwhile, waits for that work instead of being told
- * -EDEADLK.
- */
-static void init_task_waits_for_a_gatekeeper_probed_again(struct kunit *test)
-{
-	struct conduit_gate *gate = claim_or_fail(test, B);
-	struct platform_device *pdev = deferred_device(test, B);
-
-	plog.gates = A;
-	plog.publish_status = -ECHILD;
-	be_the_init_task(test);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_EXPECT_EQ(test, wait_on(A), -ECHILD);
-	flush_work(&conduit_reprobe_work);
+	probe_ctl.publish = B;
+	probe_ctl.publish_status = -ECHILD;
+	pdev = deferred_pdev(test, A);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
-	KUNIT_EXPECT_PTR_EQ(test, plog.last_work, &conduit_reprobe_work);
-	KUNIT_EXPECT_EQ(test, conduit_nr_misuse, 0U);
+	KUNIT_EXPECT_EQ(test, probe_ctl.publish_ret, 0);
+	flush_work(&B->run_work);
+	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
+	KUNIT_EXPECT_EQ(test, tb->status, -ECHILD);
 }
 
-static void init_task_wait_ends_when_a_reprobe_leaves_it_unclaimed(struct kunit *test)
+static void reprobe_wait_is_true_at_once_when_no_reprobe_runs(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, B);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(0));
+}
 
-	deferred_device(test, B);
-	be_the_init_task(test);
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	/* The probe does not claim A: nobody is left who could. */
-	KUNIT_EXPECT_EQ(test, wait_on(A), -EDEADLK);
-	flush_work(&conduit_reprobe_work);
-	KUNIT_EXPECT_EQ(test, atomic_read(&plog.calls), 2);
+static void reprobe_wait_is_true_once_the_reprobe_is_done(struct kunit *test)
+{
+	hold_a_reprobe(test, A);
+	complete_all(&probe_ctl.release);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(0));
+}
+
+static void reprobe_wait_times_out_while_a_probe_is_held(struct kunit *test)
+{
+	hold_a_reprobe(test, A);
+	KUNIT_EXPECT_FALSE(test, conduit_reprobe_wait(1));
+	KUNIT_EXPECT_FALSE(test, conduit_reprobe_wait(0));
+	complete_all(&probe_ctl.release);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 }
 
 /* ---- debugfs ---- */
 
 #if IS_ENABLED(CONFIG_DEBUG_FS)
-/* One line of /sys/kernel/debug/firmware_conduit, split into its fields. */
-struct debugfs_line {
-	char name[16];
-	char gatekeeper[16];
-	char state[16];
-	int status;
-	char claimant[128];
-	unsigned long long published_ns;
-	unsigned int callbacks;
-	int waiters;
-	unsigned int devices;
-};
-
-static void read_debugfs_line(struct kunit *test, struct conduit *c,
-			      struct debugfs_line *l)
+static void expect_debugfs_line(struct kunit *test, struct conduit *c,
+				const char *state, int status,
+				unsigned int blocks, int waiters,
+				unsigned int devices)
 {
-	struct seq_file m = { .size = PAGE_SIZE };
+	struct seq_file m = { .size = 256 };
+	char want[128];
 
 	m.buf = kunit_kzalloc(test, m.size, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, m.buf);
+	snprintf(want, sizeof(want), "%s %s %s %d %llu %u %d %u\n", c->name,
+		 c->gated ? "gated" : "ungated", state, status,
+		 c->published_ns, blocks, waiters, devices);
 	mutex_lock(&conduit_lock);
-	conduit_debugfs_show_one(&m, c);
+	conduit_show(&m, c);
 	mutex_unlock(&conduit_lock);
 	KUNIT_ASSERT_LT(test, m.count, m.size);
-	KUNIT_ASSERT_EQ_MSG(test,
-			    sscanf(m.buf, "%15s %15s %15s %d %127s %llu %u %d %u",
-				   l->name, l->gatekeeper, l->state, &l->status,
-				   l->claimant, &l->published_ns,
-				   &l->callbacks, &l->waiters, &l->devices), 9,
-			    "cannot parse: %s", m.buf);
-	KUNIT_EXPECT_STREQ(test, l->name, c->name);
+	KUNIT_EXPECT_STREQ(test, m.buf, want);
 }
 
-static void debugfs_shows_a_pending_conduit_and_its_claimant(struct kunit *test)
+static void debugfs_shows_a_pending_gated_conduit(struct kunit *test)
 {
-	struct conduit_gate *gate;
-	struct debugfs_line l;
-
-	read_debugfs_line(test, A, &l);
-	KUNIT_EXPECT_STREQ(test, l.gatekeeper, "gated");
-	KUNIT_EXPECT_STREQ(test, l.state, "pending");
-	KUNIT_EXPECT_EQ(test, l.status, -EAGAIN);
-	KUNIT_EXPECT_STREQ(test, l.claimant, "-");
-	gate = conduit_claim_one(A, (void *)_THIS_IP_);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(gate));
-	read_debugfs_line(test, A, &l);
-	KUNIT_EXPECT_STREQ(test, l.claimant, __func__);
-	KUNIT_EXPECT_EQ(test, l.published_ns, 0ULL);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-	read_debugfs_line(test, U, &l);
-	KUNIT_EXPECT_STREQ(test, l.gatekeeper, "ungated");
-	KUNIT_EXPECT_STREQ(test, l.state, "ready");
+	expect_debugfs_line(test, A, "pending", -EAGAIN, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, A->published_ns, 0ULL);
 }
 
-static void debugfs_counts_callbacks_waiters_and_devices(struct kunit *test)
+static void debugfs_shows_an_ungated_conduit_as_ready(struct kunit *test)
 {
-	struct test_block *tb1 = new_block(test, 0, 1);
-	struct test_block *tb2 = new_block(test, 0, 2);
-	struct platform_device *pdev =
-		platform_device_register_simple("conduit-kunit-x", -1, NULL, 0);
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct debugfs_line l;
-	struct waiter *w;
-
-	if (IS_ERR(pdev))
-		pdev = NULL;
-	KUNIT_EXPECT_NOT_NULL(test, pdev);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb1->crb), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb2->crb), 0);
-	if (pdev)
-		KUNIT_EXPECT_EQ(test, conduit_defer_one(A, &pdev->dev),
-				-EPROBE_DEFER);
-	w = start_waiter(test, A, WAIT_PLAIN, NULL);
-	KUNIT_ASSERT_TRUE(test, sleepers_reach(A, 1));
-	read_debugfs_line(test, A, &l);
-	KUNIT_EXPECT_EQ(test, l.callbacks, 2U);
-	KUNIT_EXPECT_EQ(test, l.waiters, 1);
-	KUNIT_EXPECT_EQ(test, l.devices, pdev ? 1U : 0U);
-	/* Drop the record: the device has no driver to probe it. */
-	conduit_reset(A);
-	if (pdev)
-		platform_device_unregister(pdev);
-
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, 0), 0);
-	KUNIT_ASSERT_TRUE(test, waiter_done(w));
-	read_debugfs_line(test, A, &l);
-	KUNIT_EXPECT_EQ(test, l.callbacks, 0U);
-	KUNIT_EXPECT_EQ(test, l.waiters, 0);
-	KUNIT_EXPECT_EQ(test, l.devices, 0U);
+	expect_debugfs_line(test, U, "ready", 0, 0, 0, 0);
 }
 
-static void debugfs_shows_the_published_status_and_time(struct kunit *test)
+static void debugfs_shows_a_failed_conduit_with_its_status_and_time(struct kunit *test)
 {
-	struct conduit_gate *gate = claim_or_fail(test, A);
-	struct debugfs_line l;
-	u64 before, after;
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_NE(test, A->published_ns, 0ULL);
+	expect_debugfs_line(test, A, "failed", -EIO, 0, 0, 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, 0, NULL), 0);
+	expect_debugfs_line(test, B, "ready", 0, 0, 0, 0);
+}
 
-	before = ktime_get_boottime_ns();
-	KUNIT_ASSERT_EQ(test, conduit_publish(gate, -EIO), 0);
-	after = ktime_get_boottime_ns();
-	read_debugfs_line(test, A, &l);
-	KUNIT_EXPECT_STREQ(test, l.state, "failed");
-	KUNIT_EXPECT_EQ(test, l.status, -EIO);
-	KUNIT_EXPECT_GE(test, l.published_ns, before);
-	KUNIT_EXPECT_LE(test, l.published_ns, after);
+static void debugfs_counts_queued_callbacks(struct kunit *test)
+{
+	struct test_block *one = new_block(test, 0, NULL);
+	struct test_block *two = new_block(test, 1, NULL);
+
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &one->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &two->crb, NULL), 0);
+	expect_debugfs_line(test, A, "pending", -EAGAIN, 2, 0, 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	flush_work(&A->run_work);
+	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
+}
+
+static void debugfs_counts_sleeping_waiters(struct kunit *test)
+{
+	struct bg *w = sleeping_waiter(test, A, 1);
+
+	expect_debugfs_line(test, A, "pending", -EAGAIN, 0, 1, 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, bg_join(w));
+	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
+}
+
+static void debugfs_counts_deferred_devices(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, plain_device(test, "one")),
+			-EPROBE_DEFER);
+	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, plain_device(test, "two")),
+			-EPROBE_DEFER);
+	expect_debugfs_line(test, A, "pending", -EAGAIN, 0, 0, 2);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
 }
 #endif /* CONFIG_DEBUG_FS */
 
-/* ---- lockdep: this case must stay last, lockdep is off after it ---- */
+/* ---- misuse ---- */
 
-struct flushed_waiter {
-	struct work_struct work;
-	int ret;
-};
-
-static void flushed_waiter_fn(struct work_struct *work)
+static void every_refused_call_counts_as_misuse(struct kunit *test)
 {
-	struct flushed_waiter *fw = container_of(work, struct flushed_waiter,
-						 work);
+	struct test_block *tb = new_block(test, 0, NULL);
+	struct conduit_ready_block no_callback = {};
+	struct device *dev = plain_device(test, "misuse");
+	int n = 0;
 
-	fw->ret = conduit_wait_one(A, CONDUIT_WAIT_TIMEOUT, HZ / 10, NULL);
+	KUNIT_EXPECT_EQ(test, conduit_status(CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, wait_for_conduit(CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_ready_register(CONDUIT_NR, &tb->crb),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(dev, CONDUIT_NR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_NR, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &no_callback, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), n);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	be_on_the_boot_path(test);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EDEADLK);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, misuse(), n);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
+	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(NULL, CONDUIT_FFA),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, misuse(), ++n);
 }
 
-/*
- * The init task holding pKVM's gate and flushing a worker that waits for
- * the host SMC conduit: the wait could only end by its timeout. lockdep
- * must see the cycle gate -> work -> gate, as it does for flush_work().
- */
-static void gate_holder_flushing_a_waiting_worker_is_reported(struct kunit *test)
+static void accepted_calls_do_not_count_as_misuse(struct kunit *test)
 {
-	struct flushed_waiter *fw = kunit_kzalloc(test, sizeof(*fw),
-						  GFP_KERNEL);
-	struct conduit_gate *gate;
-	bool reported;
+	struct test_block *queued = new_block(test, 0, NULL);
+	struct test_block *now = new_block(test, 1, NULL);
+	struct device *dev = plain_device(test, "accepted");
+	int id;
 
+	for (id = 0; id < CONDUIT_NR; id++) {
+		conduit_status(id);
+		wait_for_conduit(id);
+		conduit_ready_or_defer(dev, id);
+	}
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &queued->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	conduit_expire(A);
+	conduit_expire(B);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -ENOLINK);
+	flush_work(&A->run_work);
+	KUNIT_EXPECT_EQ(test, misuse(), 0);
+}
+
+/* ---- last: the suite leaves lockdep on ---- */
+
+static void lockdep_is_still_on_after_the_suite(struct kunit *test)
+{
 	if (!IS_ENABLED(CONFIG_PROVE_LOCKING))
 		kunit_skip(test, "needs CONFIG_PROVE_LOCKING");
-	if (!debug_locks)
-		kunit_skip(test, "lockdep is already off");
-	KUNIT_ASSERT_NOT_NULL(test, fw);
-	INIT_WORK(&fw->work, flushed_waiter_fn);
-	gate = claim_or_fail(test, A);
-
-	debug_locks_silent = 1;
-	queue_work(system_dfl_wq, &fw->work);
-	flush_work(&fw->work);
-	reported = !debug_locks;
-	debug_locks_silent = 0;
-
-	KUNIT_EXPECT_EQ(test, fw->ret, -ETIMEDOUT);
-	KUNIT_EXPECT_TRUE(test, reported);
-	KUNIT_EXPECT_EQ(test, conduit_publish(gate, 0), 0);
-	if (reported)
-		pr_info("conduit test: lockdep reported the cycle and is now off, as expected\n");
+	KUNIT_EXPECT_EQ(test, debug_locks, 1);
 }
 
 static struct kunit_case conduit_test_cases[] = {
+	/* status and wait: fast paths and bad IDs */
 	KUNIT_CASE(gated_conduit_starts_pending),
 	KUNIT_CASE(ungated_conduit_is_ready_from_the_start),
-	KUNIT_CASE(conduit_words_follow_the_gatekeepers_config),
-	KUNIT_CASE(consumers_never_see_ready_before_the_publish),
-	KUNIT_CASE(public_api_on_real_conduits),
-	KUNIT_CASE(claim_makes_the_caller_the_owner),
-	KUNIT_CASE(claim_of_an_ungated_conduit_returns_enodev),
-	KUNIT_CASE(second_claim_returns_ebusy),
-	KUNIT_CASE(claim_by_a_second_task_returns_ebusy),
-	KUNIT_CASE(claim_of_a_final_conduit_returns_ealready),
-	KUNIT_CASE(claim_records_its_caller),
-	KUNIT_CASE(claim_holds_the_gate_for_lockdep),
-#if IS_BUILTIN(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
-	KUNIT_CASE(public_claim_checks_its_id),
-#endif
-	KUNIT_CASE(published_error_reaches_every_consumer),
-	KUNIT_CASE(publish_refuses_reserved_and_out_of_range_statuses),
+	KUNIT_CASE(real_conduits_are_final_after_initcalls),
+	KUNIT_CASE(wait_on_a_final_real_conduit_returns_its_status),
+	KUNIT_CASE(status_of_a_bad_id_is_einval),
+	KUNIT_CASE(wait_on_a_bad_id_is_einval),
+	KUNIT_CASE(wait_on_a_failed_conduit_returns_its_error_at_once),
+	/* publish */
+	KUNIT_CASE(publish_of_zero_makes_the_conduit_ready),
+	KUNIT_CASE(published_errno_is_forwarded_unchanged),
+	KUNIT_CASE(published_enolink_reaches_a_callback_unchanged),
+	KUNIT_CASE(publish_of_a_positive_status_returns_einval),
+	KUNIT_CASE(publish_of_an_out_of_range_errno_returns_einval),
+	KUNIT_CASE(refused_publish_leaves_the_conduit_to_a_valid_one),
+	KUNIT_CASE(publish_of_an_ungated_conduit_returns_enodev),
 	KUNIT_CASE(second_publish_returns_ealready_and_keeps_the_first),
-	KUNIT_CASE(publish_by_another_task_returns_eperm),
-	KUNIT_CASE(publish_rejects_a_missing_or_forged_gate),
-	KUNIT_CASE(publish_after_the_deadline_returns_ealready),
-	KUNIT_CASE(every_offender_is_named),
-	KUNIT_CASE(warnings_are_ratelimited),
-	KUNIT_CASE(bad_id_is_rejected_everywhere),
-	KUNIT_CASE(register_rejects_a_missing_block_or_callback),
+	KUNIT_CASE(publish_after_expire_returns_ealready),
+	KUNIT_CASE(refused_publish_leaves_no_lock_held),
+	KUNIT_CASE(public_publish_refuses_a_bad_id),
+	KUNIT_CASE(public_publish_refuses_real_conduits_after_initcalls),
+	KUNIT_CASE(publish_records_when_the_conduit_became_final),
+	/* sleeping waiters */
+	KUNIT_CASE(wait_is_woken_by_a_publish_from_another_kthread),
+	KUNIT_CASE(sleeping_kthread_waiter_gets_the_published_status),
+	KUNIT_CASE(one_publish_wakes_every_waiter),
+	KUNIT_CASE(publish_of_one_conduit_leaves_waiters_of_another_asleep),
+	KUNIT_CASE(waiters_are_counted_only_while_they_wait),
+	KUNIT_CASE(expire_wakes_waiters_with_enolink),
+	/* refused waits */
+	KUNIT_CASE(kunit_thread_is_not_on_the_boot_path),
+	KUNIT_CASE(wait_on_the_boot_path_returns_edeadlk),
+	KUNIT_CASE(boot_path_wait_on_a_final_conduit_returns_its_status),
+	KUNIT_CASE(boot_path_wait_during_a_reprobe_waits_for_the_publish),
+	KUNIT_CASE(boot_path_wait_ends_with_edeadlk_when_the_reprobe_ends),
+	/* callbacks */
+	KUNIT_CASE(registration_on_a_final_conduit_runs_the_callback_at_once),
+	KUNIT_CASE(callback_run_at_once_runs_in_the_caller),
+	KUNIT_CASE(callback_run_at_once_is_traced_as_at_once),
+	KUNIT_CASE(queued_callback_is_traced_as_not_at_once),
+	KUNIT_CASE(registration_on_an_ungated_conduit_runs_with_zero),
+	KUNIT_CASE(registration_on_a_pending_conduit_queues_the_callback),
+	KUNIT_CASE(queued_callbacks_run_from_the_conduits_run_work),
+	KUNIT_CASE(queued_callbacks_run_in_registration_order),
+	KUNIT_CASE(queued_callback_never_runs_in_the_publishers_context),
+	KUNIT_CASE(callback_runs_without_the_conduit_lock),
+	KUNIT_CASE(queued_callback_gets_the_published_status),
+	KUNIT_CASE(every_callback_runs_exactly_once),
 	KUNIT_CASE(registering_a_queued_block_again_returns_eexist),
 	KUNIT_CASE(registering_a_block_whose_callback_ran_returns_eexist),
-	KUNIT_CASE(unregistering_an_unregistered_block_returns_enoent),
-	KUNIT_CASE(ready_or_defer_rejects_a_missing_device),
-	KUNIT_CASE(timed_wait_returns_the_status_published_in_time),
-	KUNIT_CASE(sleeping_waiter_is_woken_by_publish),
-	KUNIT_CASE(publish_of_one_conduit_does_not_release_waiters_of_another),
-	KUNIT_CASE(one_publish_wakes_every_waiter),
-	KUNIT_CASE(killable_wait_ends_with_erestartsys_on_sigkill),
-	KUNIT_CASE(killable_wait_returns_the_published_status),
-	KUNIT_CASE(huge_timeout_waits_like_no_timeout),
-	KUNIT_CASE(wait_by_the_gate_holder_returns_edeadlk),
-	KUNIT_CASE(init_task_wait_on_an_unclaimed_conduit_returns_edeadlk),
-	KUNIT_CASE(init_task_waits_for_a_publisher_in_a_kthread),
-	KUNIT_CASE(publisher_in_a_kthread_is_not_misreported),
-	KUNIT_CASE(publisher_in_a_workqueue_is_not_misreported),
-	KUNIT_CASE(registration_on_a_final_conduit_runs_at_once),
-	KUNIT_CASE(registration_on_an_ungated_conduit_runs_with_zero),
-	KUNIT_CASE(pending_registration_runs_in_the_publisher_context),
-	KUNIT_CASE(callbacks_run_highest_priority_first),
-	KUNIT_CASE(callbacks_of_equal_priority_run_in_registration_order),
-	KUNIT_CASE(callback_runs_exactly_once),
-	KUNIT_CASE(callback_may_sleep_and_sees_the_conduit_final),
-	KUNIT_CASE(callback_may_register_another_callback),
+	KUNIT_CASE(registering_a_null_block_returns_einval),
+	KUNIT_CASE(registering_a_block_without_a_callback_returns_einval),
+	KUNIT_CASE(public_register_refuses_a_bad_id),
+	KUNIT_CASE(public_register_on_a_real_conduit_runs_at_once),
+	KUNIT_CASE(block_defined_by_the_macro_is_usable),
+	KUNIT_CASE(callback_may_register_a_block_on_its_own_conduit),
+	KUNIT_CASE(callback_may_register_a_block_on_a_pending_conduit),
 	KUNIT_CASE(callback_may_publish_another_conduit),
-	KUNIT_CASE(waiters_are_woken_before_callbacks_run),
-	KUNIT_CASE(static_initialiser_makes_a_usable_block),
-	KUNIT_CASE(unregistered_block_is_not_called),
-	KUNIT_CASE(unregister_after_the_callback_ran_returns_zero),
-	KUNIT_CASE(unregistered_block_may_be_registered_again),
-	KUNIT_CASE(unregister_waits_for_a_running_callback),
-	KUNIT_CASE(callback_unregistering_its_own_block_returns_edeadlk),
-	KUNIT_CASE(callback_unregistering_a_block_running_elsewhere_waits),
-	KUNIT_CASE(register_and_unregister_race_publish_safely),
-	KUNIT_CASE(deadline_fails_a_claimed_conduit_with_enolink),
-	KUNIT_CASE(deadline_fails_an_unclaimed_conduit),
-	KUNIT_CASE(deadline_leaves_final_conduits_alone),
-	KUNIT_CASE(ready_or_defer_follows_the_conduit),
-	KUNIT_CASE(publish_probes_a_deferred_device_again_at_once),
-	KUNIT_CASE(failed_publish_ends_the_deferral_with_the_error),
+	KUNIT_CASE(callback_may_sleep),
+	KUNIT_CASE(callback_may_wait_for_another_conduit),
+	KUNIT_CASE(publish_runs_only_the_callbacks_of_its_conduit),
+	KUNIT_CASE(registrations_racing_a_publish_run_each_callback_once),
+	/* the end of initcalls */
+	KUNIT_CASE(expire_fails_a_pending_conduit_with_enolink),
+	KUNIT_CASE(expire_runs_the_queued_callbacks_with_enolink),
+	KUNIT_CASE(expire_leaves_a_final_conduit_untouched),
+	KUNIT_CASE(expire_leaves_an_ungated_conduit_ready),
+	KUNIT_CASE(registration_after_expire_runs_at_once_with_enolink),
+	KUNIT_CASE(end_of_initcalls_waits_for_a_callback_running_late),
+	KUNIT_CASE(end_of_initcalls_returns_after_every_expired_callback),
+	/* deferred probes */
+	KUNIT_CASE(ready_or_defer_on_a_real_conduit_returns_its_status),
+	KUNIT_CASE(ready_or_defer_refuses_a_bad_id),
+	KUNIT_CASE(ready_or_defer_refuses_a_missing_device),
+	KUNIT_CASE(defer_on_a_pending_conduit_returns_eprobe_defer),
 	KUNIT_CASE(deferred_device_is_recorded_once),
-	KUNIT_CASE(deadline_probes_deferred_devices_again),
+	KUNIT_CASE(deferred_devices_are_each_recorded),
+	KUNIT_CASE(defer_on_a_final_conduit_returns_its_status),
+	KUNIT_CASE(publish_probes_a_deferred_device_again_from_a_work_item),
+	KUNIT_CASE(publish_hands_the_recorded_devices_over),
+	KUNIT_CASE(failed_publish_ends_the_deferral_with_the_error),
+	KUNIT_CASE(expire_probes_deferred_devices_again_with_enolink),
 	KUNIT_CASE(removed_device_is_not_probed_again),
-	KUNIT_CASE(init_task_waits_for_a_gatekeeper_probed_again),
-	KUNIT_CASE(init_task_wait_ends_when_a_reprobe_leaves_it_unclaimed),
+	KUNIT_CASE(reprobed_gatekeeper_may_publish_another_conduit),
+	KUNIT_CASE(reprobe_wait_is_true_at_once_when_no_reprobe_runs),
+	KUNIT_CASE(reprobe_wait_is_true_once_the_reprobe_is_done),
+	KUNIT_CASE(reprobe_wait_times_out_while_a_probe_is_held),
 #if IS_ENABLED(CONFIG_DEBUG_FS)
-	KUNIT_CASE(debugfs_shows_a_pending_conduit_and_its_claimant),
-	KUNIT_CASE(debugfs_counts_callbacks_waiters_and_devices),
-	KUNIT_CASE(debugfs_shows_the_published_status_and_time),
+	/* debugfs */
+	KUNIT_CASE(debugfs_shows_a_pending_gated_conduit),
+	KUNIT_CASE(debugfs_shows_an_ungated_conduit_as_ready),
+	KUNIT_CASE(debugfs_shows_a_failed_conduit_with_its_status_and_time),
+	KUNIT_CASE(debugfs_counts_queued_callbacks),
+	KUNIT_CASE(debugfs_counts_sleeping_waiters),
+	KUNIT_CASE(debugfs_counts_deferred_devices),
 #endif
-	KUNIT_CASE(gate_holder_flushing_a_waiting_worker_is_reported),
+	/* misuse */
+	KUNIT_CASE(every_refused_call_counts_as_misuse),
+	KUNIT_CASE(accepted_calls_do_not_count_as_misuse),
+	/* must stay last */
+	KUNIT_CASE(lockdep_is_still_on_after_the_suite),
 	{}
 };
 
@@ -1828,8 +1903,48 @@ static struct kunit_suite conduit_test_suite = {
 	.test_cases = conduit_test_cases,
 };
 
+#if IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_KUNIT_LOCKDEP_TEST)
+/*
+ * A driver whose probe waits for a conduit while the re-probe work runs it:
+ * if only another deferred device could publish that conduit, the re-probe
+ * would never end. The wait takes the re-probe's lockdep map inside the
+ * re-probe work, which holds it: lockdep reports recursive locking, and is
+ * off for the rest of the boot. Here the case publishes the conduit itself,
+ * so the wait ends.
+ */
+static void wait_in_a_reprobed_probe_is_reported_by_lockdep(struct kunit *test)
+{
+	struct platform_device *pdev;
+
+	if (!debug_locks)
+		kunit_skip(test, "lockdep is already off");
+	probe_ctl.wait = B;
+	pdev = deferred_pdev(test, A);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_TRUE(test, poll_until(atomic_read(&B->nr_waiters) == 1));
+	KUNIT_EXPECT_EQ(test, debug_locks, 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
+	KUNIT_EXPECT_EQ(test, probe_ctl.wait_ret, -EIO);
+	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
+}
+
+static struct kunit_case conduit_lockdep_cases[] = {
+	KUNIT_CASE(wait_in_a_reprobed_probe_is_reported_by_lockdep),
+	{}
+};
+
+static struct kunit_suite conduit_lockdep_suite = {
+	.name = "firmware_conduit_lockdep",
+	.init = conduit_test_init,
+	.exit = conduit_test_exit,
+	.test_cases = conduit_lockdep_cases,
+};
+
+kunit_test_suites(&conduit_test_suite, &conduit_lockdep_suite);
+#else
 kunit_test_suite(conduit_test_suite);
+#endif
 
 MODULE_DESCRIPTION("KUnit tests for firmware conduit readiness");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");

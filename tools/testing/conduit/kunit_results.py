@@ -4,6 +4,10 @@
 
   kunit_results.py kunit LOG RC OUT       one line per case from the TAP log,
                                           plus FAIL lines for kernel reports
+  kunit_results.py lockdep LOG RC OUT     the same for the boot that runs the
+                                          suite firmware_conduit_lockdep alone,
+                                          whose lockdep report is required;
+                                          appended to OUT
   kunit_results.py coverage GCOV_TXT OUT  gcov -t output for kernel/conduit/;
                                           the gate is conduit.c, the core
 """
@@ -25,15 +29,26 @@ REPORTS = [
 WARN = (re.compile(r"WARNING: CPU: |------------\[ cut here \]"), "kernel WARNING")
 TAP_START = re.compile(r"^\s*K?TAP version")
 CASE = re.compile(r"^\s+(ok|not ok) \d+ ([A-Za-z0-9_]+)(.*)$")
-SUITE = re.compile(r"^\s*(ok|not ok) \d+ firmware_conduit")
+SUITE = re.compile(r"^\s*(ok|not ok) \d+ firmware_conduit(\s|$)")
+LOCKDEP_SUITE = re.compile(r"^\s*(ok|not ok) \d+ firmware_conduit_lockdep(\s|$)")
+# What the lockdep case provokes: the wait in the re-probe work takes the
+# re-probe's lockdep map, which that work holds.
+LOCKDEP_WANTED = re.compile(r"WARNING: possible recursive locking detected")
+LOCKDEP_MAP = re.compile(r"conduit-reprobe")
 
 
-def kunit(log, rc, out):
-    lines, reports, seen_suite = [], [], False
+def read_lines(log):
     try:
-        text = open(log, errors="replace").read().splitlines()
+        return open(log, errors="replace").read().splitlines()
     except OSError:
-        text = []
+        return []
+
+
+def kunit(log, rc, out, prefix="kunit", suite=SUITE, wanted=None, mode="w"):
+    """One line per case of @suite. Every kernel report fails the run, but
+    the one @wanted matches, which must be there (with @LOCKDEP_MAP)."""
+    lines, reports, seen_suite, seen_wanted, seen_map = [], [], False, False, False
+    text = read_lines(log)
     started = False
     for ln in text:
         started = started or bool(TAP_START.match(ln))
@@ -41,28 +56,48 @@ def kunit(log, rc, out):
         if m and ln.startswith("    ") and not ln.startswith("        "):
             ok, name, rest = m.groups()
             if ok == "ok" and "# SKIP" in rest:
-                lines.append(f"FAIL kunit.{name} skipped")
+                lines.append(f"FAIL {prefix}.{name} skipped")
             elif ok == "ok":
-                lines.append(f"PASS kunit.{name}")
+                lines.append(f"PASS {prefix}.{name}")
             else:
-                lines.append(f"FAIL kunit.{name} {rest.strip() or 'failed'}")
-        if SUITE.match(ln):
+                lines.append(f"FAIL {prefix}.{name} {rest.strip() or 'failed'}")
+        if suite.match(ln):
             seen_suite = True
+        if wanted and wanted.search(ln):
+            seen_wanted = True
+        if wanted and seen_wanted and LOCKDEP_MAP.search(ln):
+            seen_map = True
         for pat, what in REPORTS + ([WARN] if started else []):
+            if wanted and what == "lockdep report":
+                continue
             if pat.search(ln) and what not in reports:
                 reports.append(what)
-                lines.append(f"FAIL kunit.kernel-log {what}: {ln.strip()[:160]}")
+                lines.append(f"FAIL {prefix}.kernel-log {what}: {ln.strip()[:160]}")
+    name = "firmware_conduit_lockdep" if wanted else "firmware_conduit"
     if not seen_suite:
-        lines.append(f"FAIL kunit.run suite firmware_conduit did not finish (kunit.py exit {rc})")
-    elif not reports:
-        lines.append("PASS kunit.kernel-log no lockdep/KASAN/BUG report")
-    with open(out, "w") as f:
+        lines.append(f"FAIL {prefix}.run suite {name} did not finish (kunit.py exit {rc})")
+    elif wanted and not (seen_wanted and seen_map):
+        lines.append(f"FAIL {prefix}.lockdep-report no recursive locking report on the"
+                     " conduit-reprobe map")
+    elif wanted:
+        lines.append(f"PASS {prefix}.lockdep-report recursive locking on the conduit-reprobe"
+                     " map reported")
+    if seen_suite and not reports:
+        lines.append(f"PASS {prefix}.kernel-log no "
+                     + ("other " if wanted else "") + "lockdep/KASAN/BUG report")
+    with open(out, mode) as f:
         f.write("\n".join(lines) + "\n")
-    cases = [ln for ln in lines if not ln.split()[1].startswith(("kunit.kernel-log", "kunit.run"))]
+    cases = [ln for ln in lines if not ln.split()[1].startswith(
+        tuple(f"{prefix}.{k}" for k in ("kernel-log", "run", "lockdep-report")))]
     npass = sum(ln.startswith("PASS") for ln in cases)
-    print(f"kunit: {npass} of {len(cases)} cases passed"
+    print(f"{prefix}: {npass} of {len(cases)} cases passed"
           + (f"; reports: {', '.join(reports)}" if reports else ""))
     return 0 if all(ln.startswith("PASS") for ln in lines) else 1
+
+
+def lockdep(log, rc, out):
+    return kunit(log, rc, out, prefix="kunit-lockdep", suite=LOCKDEP_SUITE,
+                 wanted=LOCKDEP_WANTED, mode="a")
 
 
 def gcov_sections(text):
@@ -122,4 +157,6 @@ def coverage(gcov_txt, out, minimum=95.0):
 if __name__ == "__main__":
     if sys.argv[1] == "kunit":
         sys.exit(kunit(sys.argv[2], sys.argv[3], sys.argv[4]))
+    if sys.argv[1] == "lockdep":
+        sys.exit(lockdep(sys.argv[2], sys.argv[3], sys.argv[4]))
     sys.exit(coverage(sys.argv[2], sys.argv[3]))
