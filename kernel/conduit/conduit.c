@@ -1,39 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Firmware conduit readiness: see Documentation/core-api/firmware-conduit.rst
- * for the rules, and <linux/conduit.h> for the API.
- *
- * A conduit with a built-in gatekeeper starts pending at build time, so no
- * consumer is told "ready" before the gatekeeper decides; one without is
- * ready from the start. Every conduit is final once conduit_initcalls_end()
- * has run, and its word never changes again.
- *
- * Memory ordering. The only transition, CONDUIT_PENDING to a status <= 0,
- * is made once, under conduit_lock. The publisher makes its path usable
- * with ordinary stores, then stores the status with smp_store_release();
- * readers load it with smp_load_acquire(), so a reader that sees the status
- * also sees everything the publisher did before. That is why the inline
- * fast paths need no lock and no atomic read-modify-write.
- *
- * A sleeping waiter queues itself with prepare_to_wait_event(), which sets
- * the task state with a full barrier under the wait queue lock, and only
- * then loads the word again. The publisher stores the word before
- * wake_up_all(), which takes the same lock. Either the waiter was queued
- * before the publisher took the lock and is woken, or its load is ordered
- * after the store:
- *
- *   waiter                                publisher
- *   prepare_to_wait_event()               smp_store_release(word, status)
- *     lock; enqueue; unlock               wake_up_all()
- *     set_current_state()  (mb)             lock; wake queued tasks; unlock
- *   smp_load_acquire(word)
- *   schedule() unless final
- *
- * Registration reads the word under conduit_lock, which the store is made
- * under, so a block is either queued before the publish and run by the
- * conduit's run_work after it, or sees the status and runs at once in the
- * caller: never both, never neither. Callbacks thus never run under the
- * publisher's locks, device_lock() included, which lockdep cannot see.
+ * Firmware conduit readiness. The rules, and the memory-ordering argument
+ * for the lock-free fast path and for sleeping waiters, are in
+ * Documentation/core-api/firmware-conduit.rst; the API is in
+ * <linux/conduit.h>. In short: the one transition of a word, pending to
+ * final, is made once under conduit_lock with smp_store_release(), after the
+ * publisher made its path usable; readers use smp_load_acquire(); a waiter
+ * loads the word again after prepare_to_wait_event(), and the publisher
+ * stores it before wake_up_all(). Registration reads the word under
+ * conduit_lock, so a block is queued before the publish or runs at once,
+ * never both, never neither.
  */
 
 #define pr_fmt(fmt) "conduit: " fmt
@@ -124,11 +100,7 @@ static struct lockdep_map conduit_reprobe_map __maybe_unused;
 /* Every misuse, whether or not the ratelimit let its warning through. */
 atomic_t conduit_nr_misuse = ATOMIC_INIT(0);
 
-/*
- * Name every offender, not only the first: a second driver that gets the
- * rules wrong must be found as easily. Not WARN(): the bug is in the
- * caller's ordering, and the caller is named.
- */
+/* Name every offender, not only the first; not WARN(): the caller is named. */
 static noinline void conduit_misuse(struct conduit *c, const char *what,
 				    int err, const void *caller)
 {
@@ -152,12 +124,6 @@ int __conduit_bad_id(enum conduit_id id)
 	pr_warn_ratelimited("bad conduit ID %d (caller %pS)\n", id,
 			    __builtin_return_address(0));
 	return -EINVAL;
-}
-
-/* The word: pairs with smp_store_release() in conduit_settle(). */
-static inline int conduit_read(struct conduit *c)
-{
-	return smp_load_acquire(c->word);
 }
 
 /*
@@ -271,7 +237,8 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 	struct wait_queue_entry wq_entry;
 	int word;
 
-	word = conduit_read(c);
+	/* Pairs with smp_store_release() in conduit_settle(). */
+	word = smp_load_acquire(c->word);
 	if (word <= 0)
 		return word;
 	if (conduit_wait_cannot_end())
@@ -288,7 +255,7 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 		prepare_to_wait_event(&conduit_waitq, &wq_entry,
 				      TASK_UNINTERRUPTIBLE);
 		/* Ordered after the enqueue; see the top comment. */
-		word = conduit_read(c);
+		word = smp_load_acquire(c->word);
 		if (word <= 0)
 			break;
 		/* A re-probe ended and left the conduit pending. */
@@ -322,19 +289,12 @@ int __wait_for_conduit(enum conduit_id id)
 	return conduit_wait_one(&conduits[id], __builtin_return_address(0));
 }
 
-/* Run one callback that is off every list. */
-static void conduit_run(struct conduit *c, struct conduit_ready_block *crb,
-			int status, bool at_once)
-{
-	trace_conduit_callback(c->name, crb->ready, status, at_once);
-	crb->ready(crb, status);
-}
-
 /* A conduit's run_work: run its queued callbacks, oldest first. */
 static void conduit_run_fn(struct work_struct *work)
 {
 	struct conduit *c = container_of(work, struct conduit, run_work);
 	struct conduit_ready_block *crb;
+	int status;
 
 	for (;;) {
 		mutex_lock(&conduit_lock);
@@ -345,7 +305,9 @@ static void conduit_run_fn(struct work_struct *work)
 		mutex_unlock(&conduit_lock);
 		if (!crb)
 			return;
-		conduit_run(c, crb, READ_ONCE(*c->word), false);
+		status = READ_ONCE(*c->word);
+		trace_conduit_callback(c->name, crb->ready, status, false);
+		crb->ready(crb, status);
 	}
 }
 
@@ -377,7 +339,8 @@ VISIBLE_IF_KUNIT int conduit_register_one(struct conduit *c,
 	}
 	INIT_LIST_HEAD(&crb->node);
 	mutex_unlock(&conduit_lock);
-	conduit_run(c, crb, word, true);
+	trace_conduit_callback(c->name, crb->ready, word, true);
+	crb->ready(crb, word);
 	return 0;
 }
 
@@ -421,7 +384,7 @@ struct conduit_dev {
 static void conduit_reprobe_fn(struct work_struct *work)
 {
 	struct conduit_dev *cd;
-	bool done;
+	bool done = false;
 
 	lock_map_acquire(&conduit_reprobe_map);
 	do {
@@ -455,7 +418,7 @@ static void conduit_reprobe_fn(struct work_struct *work)
 VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 {
 	struct conduit_dev *cd, *pos;
-	int word = conduit_read(c);
+	int word = smp_load_acquire(c->word);
 
 	if (word <= 0)
 		return word;
@@ -542,11 +505,10 @@ VISIBLE_IF_KUNIT bool conduit_reprobe_wait(unsigned int ms)
 }
 
 /**
- * conduit_initcalls_begin() - decide which conduits are gated on this boot
+ * conduit_initcalls_begin() - make ready the conduits not gated on this boot
  *
- * Called from do_initcalls() before the first level: the CPU capabilities
- * are final, so each built-in gatekeeper can say whether it will publish.
- * A conduit whose gatekeeper will not is ready from here on.
+ * Called from do_initcalls() before the first level, when the CPU
+ * capabilities are final and each gatekeeper can say whether it publishes.
  */
 void __init conduit_initcalls_begin(void)
 {
@@ -563,12 +525,9 @@ void __init conduit_initcalls_begin(void)
 }
 
 /*
- * How long the late initcalls may be held back for the re-probes that
- * publishes started. The late initcalls that look for a device behind a
- * firmware path once (IMA and the TPM) see it only if its re-probe is done;
- * the re-probes measured in the boot tests take well under 100 ms. A
- * re-probe that takes longer goes on, and its conduits stay as they are:
- * nothing becomes ready because the wait ran out.
+ * How long the late initcalls wait for the re-probes that publishes started;
+ * the documentation argues the default. Nothing becomes ready when it runs
+ * out: the re-probes go on, and the conduits stay as they are.
  */
 static unsigned int settle_ms = 1000;
 module_param(settle_ms, uint, 0444);
@@ -578,8 +537,7 @@ MODULE_PARM_DESC(settle_ms, "How long the late initcalls wait for re-probes (ms)
  * conduit_before_late_initcalls() - let re-probes finish before late_initcall
  *
  * Called from do_initcalls() before the late level, so that the late
- * initcalls find the devices behind firmware paths that became final during
- * the earlier levels, whatever the link order.
+ * initcalls find the devices that re-probes bring up.
  */
 void __init conduit_before_late_initcalls(void)
 {
@@ -589,12 +547,11 @@ void __init conduit_before_late_initcalls(void)
 }
 
 /**
- * conduit_initcalls_end() - the end of initcalls
+ * conduit_initcalls_end() - fail what is pending, run what is queued
  *
- * Called from do_initcalls() after the last level. No initcall is left to
- * publish, so every conduit still pending fails with -ENOLINK, and every
- * queued callback runs and returns before this does, so before
- * free_initmem().
+ * Called from do_initcalls() after the last level: every conduit still
+ * pending fails with -ENOLINK, and every queued callback has returned
+ * before this does, so before free_initmem().
  */
 void __init conduit_initcalls_end(void)
 {

@@ -18,17 +18,17 @@ struct seq_file;
 /**
  * struct conduit - one firmware conduit
  * @name: shown in warnings, trace events and debugfs
- * @gated: asked at the start of initcalls whether the built-in gatekeeper
- *	will publish on this boot; NULL when no gatekeeper is built in
- * @word: the status word, in __conduit_words[] (or the KUnit suite's own)
- * @blocks: callback blocks queued until the publish, in registration order
- * @devices: devices whose probe deferred on the conduit (struct conduit_dev)
+ * @gated: asks the built-in gatekeeper whether it publishes on this boot;
+ *	NULL when there is none
+ * @word: the status word, in __conduit_words[] or the KUnit suite's own
+ * @blocks: callback blocks queued until the publish, oldest first
+ * @devices: devices whose probe deferred on the conduit
  * @run_work: runs the queued callbacks once the conduit is final
  * @nr_devices: length of @devices
  * @nr_waiters: tasks sleeping in wait_for_conduit()
  * @published_ns: boot-clock time at which the conduit became final
  *
- * @blocks, @devices and @nr_devices are protected by conduit_lock.
+ * @blocks, @devices and @nr_devices are under conduit_lock.
  */
 struct conduit {
 	const char *name;
@@ -44,7 +44,6 @@ struct conduit {
 
 extern struct conduit conduits[CONDUIT_NR];
 extern struct mutex conduit_lock;
-
 extern atomic_t conduit_nr_misuse;
 void conduit_show(struct seq_file *m, struct conduit *c);
 
