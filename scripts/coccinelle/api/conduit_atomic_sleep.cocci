@@ -13,8 +13,9 @@
 /// Limits: only calls lexically inside the critical section, in the same
 /// function, are found. A lock is taken to end at any unlock of its family
 /// (spin, rwlock, RCU, irq/bh, preempt), so a call under an outer lock of
-/// the same family after an inner unlock is missed; a guard() lasts to the
-/// end of its block, a scoped_guard() only with a braced body is followed.
+/// the same family after an inner unlock is missed, and an unlock made in
+/// a called function is not seen; a guard() lasts to the end of its block,
+/// a scoped_guard() is followed only with a braced body.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The firmware conduit contributors
