@@ -271,7 +271,16 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 	if (word != -EDEADLK)
 		return word;
 deadlock:
-	conduit_misuse(c, "wait can never end", -EDEADLK, caller);
+	/*
+	 * Before the scheduler nobody may wait. On the boot path the refusal
+	 * is how a caller such as EFI learns not to use the path yet.
+	 */
+	if (system_state == SYSTEM_BOOTING)
+		conduit_misuse(c, "wait before the scheduler runs", -EDEADLK,
+			       caller);
+	else
+		pr_debug("%s: boot-path wait refused (caller %pS)\n", c->name,
+			 caller);
 	return -EDEADLK;
 }
 

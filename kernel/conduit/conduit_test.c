@@ -83,6 +83,9 @@ static struct conduit *const test_conduits[] = { A, B, U };
 /* Misuse counted since the case started. */
 static int misuse_base;
 
+/* The caller the core names when it refuses a call. */
+#define HERE	((const void *)_THIS_IP_)
+
 static int misuse(void)
 {
 	return atomic_read(&conduit_nr_misuse) - misuse_base;
@@ -211,7 +214,7 @@ struct bg {
 	struct completion *go;
 	/* bg_publish_when_asleep(): publish once @sleeper waits on @c */
 	struct task_struct *sleeper;
-	/* bg_flush(): the end of initcalls on @c */
+	/* bg_initcalls_end(): @tb had returned when the flush did */
 	struct test_block *tb;
 	bool saw_returned;
 	void *priv;
@@ -298,19 +301,21 @@ static bool bg_join(struct bg *bg)
 
 static int bg_wait(struct bg *bg)
 {
-	return conduit_wait_one(bg->c, NULL);
+	return conduit_wait_one(bg->c, HERE);
 }
 
 static int bg_publish(struct bg *bg)
 {
-	return conduit_publish_one(bg->c, bg->status, NULL);
+	return conduit_publish_one(bg->c, bg->status, HERE);
 }
 
 static int bg_publish_when_asleep(struct bg *bg)
 {
-	if (!poll_until(asleep_on(bg->c, 1, bg->sleeper)))
-		return -ETIMEDOUT;
-	return conduit_publish_one(bg->c, bg->status, NULL);
+	bool asleep = poll_until(asleep_on(bg->c, 1, bg->sleeper));
+	int ret = conduit_publish_one(bg->c, bg->status, HERE);
+
+	/* Published either way: the case fails rather than hangs. */
+	return asleep ? ret : -ETIMEDOUT;
 }
 
 /* Start a kthread that waits on @c; return once it sleeps in the wait. */
@@ -362,9 +367,9 @@ static int conduit_test_probe(struct platform_device *pdev)
 	}
 	if (!ret && p->publish)
 		p->publish_ret = conduit_publish_one(p->publish,
-						     p->publish_status, NULL);
+						     p->publish_status, HERE);
 	if (!ret && p->wait)
-		p->wait_ret = conduit_wait_one(p->wait, NULL);
+		p->wait_ret = conduit_wait_one(p->wait, HERE);
 	p->last_ret = ret;
 	return ret;
 }
@@ -509,7 +514,7 @@ static void gated_conduit_starts_pending(struct kunit *test)
 static void ungated_conduit_is_ready_from_the_start(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, word_of(U), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, HERE), 0);
 }
 
 static void real_conduits_are_final_after_initcalls(struct kunit *test)
@@ -554,8 +559,8 @@ static void wait_on_a_bad_id_is_einval(struct kunit *test)
 
 static void wait_on_a_failed_conduit_returns_its_error_at_once(struct kunit *test)
 {
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EIO);
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
@@ -564,9 +569,9 @@ static void wait_on_a_failed_conduit_returns_its_error_at_once(struct kunit *tes
 
 static void publish_of_zero_makes_the_conduit_ready(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_EQ(test, word_of(A), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), 0);
 	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
 }
 
@@ -580,9 +585,9 @@ static void published_errno_is_forwarded_unchanged(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(errnos); i++) {
 		conduit_setup(A);
-		KUNIT_EXPECT_EQ(test, conduit_publish_one(A, errnos[i], NULL),
+		KUNIT_EXPECT_EQ(test, conduit_publish_one(A, errnos[i], HERE),
 				0);
-		KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), errnos[i]);
+		KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), errnos[i]);
 	}
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
@@ -591,8 +596,8 @@ static void published_enolink_reaches_a_callback_unchanged(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -ENOLINK, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -ENOLINK, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
@@ -600,43 +605,43 @@ static void published_enolink_reaches_a_callback_unchanged(struct kunit *test)
 
 static void publish_of_a_positive_status_returns_einval(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, CONDUIT_PENDING + 1,
-						  NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MAX, NULL), -EINVAL);
+						  HERE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MAX, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
 	KUNIT_EXPECT_EQ(test, misuse(), 3);
 }
 
 static void publish_of_an_out_of_range_errno_returns_einval(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -MAX_ERRNO - 1, NULL),
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -MAX_ERRNO - 1, HERE),
 			-EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MIN, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, INT_MIN, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
 static void refused_publish_leaves_the_conduit_to_a_valid_one(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EHOSTDOWN);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, HERE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EHOSTDOWN);
 }
 
 static void publish_of_an_ungated_conduit_returns_enodev(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, -EIO, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, HERE), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, -EIO, HERE), -ENODEV);
 	KUNIT_EXPECT_EQ(test, word_of(U), 0);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
 static void second_publish_returns_ealready_and_keeps_the_first(struct kunit *test)
 {
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, NULL), -EALREADY);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, HERE), -EALREADY);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, HERE), -EALREADY);
 	KUNIT_EXPECT_EQ(test, word_of(A), -EIO);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
@@ -644,7 +649,7 @@ static void second_publish_returns_ealready_and_keeps_the_first(struct kunit *te
 static void publish_after_expire_returns_ealready(struct kunit *test)
 {
 	conduit_expire(A);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, HERE), -EALREADY);
 	KUNIT_EXPECT_EQ(test, word_of(A), -ENOLINK);
 }
 
@@ -657,13 +662,13 @@ static void expect_no_lock_held(struct kunit *test)
 
 static void refused_publish_leaves_no_lock_held(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, HERE), -EINVAL);
 	expect_no_lock_held(test);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, HERE), -ENODEV);
 	expect_no_lock_held(test);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	expect_no_lock_held(test);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, HERE), -EALREADY);
 	expect_no_lock_held(test);
 	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_NR, 0), -EINVAL);
 	expect_no_lock_held(test);
@@ -695,7 +700,7 @@ static void publish_records_when_the_conduit_became_final(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, A->published_ns, 0ULL);
 	before = ktime_get_boottime_ns();
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	after = ktime_get_boottime_ns();
 	KUNIT_EXPECT_GE(test, A->published_ns, before);
 	KUNIT_EXPECT_LE(test, A->published_ns, after);
@@ -710,7 +715,7 @@ static void wait_is_woken_by_a_publish_from_another_kthread(struct kunit *test)
 	/* It publishes only once this task sleeps in the wait. */
 	p->sleeper = current;
 	bg_run(p);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -ECHILD);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -ECHILD);
 	KUNIT_ASSERT_TRUE(test, bg_join(p));
 	KUNIT_EXPECT_EQ(test, p->ret, 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
@@ -722,7 +727,7 @@ static void sleeping_kthread_waiter_gets_the_published_status(struct kunit *test
 	struct bg *w = sleeping_waiter(test, A, 1);
 
 	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, bg_join(w));
 	KUNIT_EXPECT_EQ(test, w->ret, -EIO);
 }
@@ -735,7 +740,7 @@ static void one_publish_wakes_every_waiter(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(w); i++)
 		w[i] = sleeping_waiter(test, A, i + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), (int)ARRAY_SIZE(w));
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	for (i = 0; i < ARRAY_SIZE(w); i++) {
 		KUNIT_ASSERT_TRUE(test, bg_join(w[i]));
 		KUNIT_EXPECT_EQ(test, w[i]->ret, 0);
@@ -748,12 +753,12 @@ static void publish_of_one_conduit_leaves_waiters_of_another_asleep(struct kunit
 	struct bg *wa = sleeping_waiter(test, A, 1);
 	struct bg *wb = sleeping_waiter(test, B, 1);
 
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, bg_join(wa));
 	/* Woken by the shared wait queue, it went back to sleep. */
 	KUNIT_EXPECT_TRUE(test, poll_until(asleep_on(B, 1, wb->task)));
 	KUNIT_EXPECT_FALSE(test, completion_done(&wb->done));
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, bg_join(wb));
 	KUNIT_EXPECT_EQ(test, wb->ret, -EIO);
 }
@@ -765,7 +770,7 @@ static void waiters_are_counted_only_while_they_wait(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&B->nr_waiters), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, bg_join(w1));
 	KUNIT_ASSERT_TRUE(test, bg_join(w2));
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
@@ -790,7 +795,7 @@ static void kunit_thread_is_not_on_the_boot_path(struct kunit *test)
 static void wait_on_the_boot_path_returns_edeadlk(struct kunit *test)
 {
 	be_on_the_boot_path(test);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EDEADLK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EDEADLK);
 	KUNIT_EXPECT_EQ(test, atomic_read(&A->nr_waiters), 0);
 	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
 	KUNIT_EXPECT_EQ(test, misuse(), 1);
@@ -799,9 +804,9 @@ static void wait_on_the_boot_path_returns_edeadlk(struct kunit *test)
 static void boot_path_wait_on_a_final_conduit_returns_its_status(struct kunit *test)
 {
 	be_on_the_boot_path(test);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EIO);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(U, HERE), 0);
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
 
@@ -810,7 +815,7 @@ static void hold_a_reprobe(struct kunit *test, struct conduit *on)
 {
 	probe_ctl.hold = true;
 	deferred_pdev(test, on);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(on, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(on, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&probe_ctl.entered,
 							    TEST_TIMEOUT));
 }
@@ -820,6 +825,9 @@ static int bg_release_probe_when_asleep(struct bg *bg)
 	bool asleep = poll_until(asleep_on(bg->c, 1, bg->sleeper));
 
 	complete_all(&probe_ctl.release);
+	/* Should the wait never end, end it: the case fails, not hangs. */
+	if (!poll_until(!atomic_read(&bg->c->nr_waiters)))
+		conduit_expire(bg->c);
 	return asleep ? 0 : -ETIMEDOUT;
 }
 
@@ -839,7 +847,7 @@ static void boot_path_wait_during_a_reprobe_waits_for_the_publish(struct kunit *
 	r = bg_new(test, bg_release_probe_when_asleep, B, 0, NULL);
 	r->sleeper = current;
 	bg_run(r);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -ECHILD);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, HERE), -ECHILD);
 	KUNIT_ASSERT_TRUE(test, bg_join(r));
 	KUNIT_EXPECT_EQ(test, r->ret, 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
@@ -857,7 +865,7 @@ static void boot_path_wait_ends_with_edeadlk_when_the_reprobe_ends(struct kunit 
 	r->sleeper = current;
 	bg_run(r);
 	/* The re-probed device does not publish B: nobody is left who could. */
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -EDEADLK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, HERE), -EDEADLK);
 	KUNIT_ASSERT_TRUE(test, bg_join(r));
 	KUNIT_EXPECT_EQ(test, r->ret, 0);
 	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
@@ -870,8 +878,8 @@ static void registration_on_a_final_conduit_runs_the_callback_at_once(struct kun
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_EQ(test, tb->status, -EIO);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(tb->returned));
@@ -881,7 +889,7 @@ static void callback_run_at_once_runs_in_the_caller(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
 	KUNIT_EXPECT_NULL(test, tb->work);
 }
@@ -891,8 +899,8 @@ static void callback_run_at_once_is_traced_as_at_once(struct kunit *test)
 	struct cb_trace *t = cb_trace_start(test, A);
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_ASSERT_EQ(test, atomic_read(&t->n), 1);
 	KUNIT_EXPECT_TRUE(test, t->at_once[0]);
 	KUNIT_EXPECT_EQ(test, t->status[0], -EIO);
@@ -903,9 +911,9 @@ static void queued_callback_is_traced_as_not_at_once(struct kunit *test)
 	struct cb_trace *t = cb_trace_start(test, A);
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->n), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_ASSERT_EQ(test, atomic_read(&t->n), 1);
 	KUNIT_EXPECT_FALSE(test, t->at_once[0]);
@@ -916,7 +924,7 @@ static void registration_on_an_ungated_conduit_runs_with_zero(struct kunit *test
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_EQ(test, tb->status, 0);
 }
@@ -925,10 +933,10 @@ static void registration_on_a_pending_conduit_queues_the_callback(struct kunit *
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 0);
 	KUNIT_EXPECT_FALSE(test, list_empty(&A->blocks));
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_TRUE(test, list_empty(&A->blocks));
@@ -938,8 +946,8 @@ static void queued_callbacks_run_from_the_conduits_run_work(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_ASSERT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_PTR_EQ(test, tb->work, &A->run_work);
@@ -954,10 +962,10 @@ static void queued_callbacks_run_in_registration_order(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, log);
 	for (i = 0; i < 8; i++) {
 		tb = new_block(test, i, log);
-		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL),
+		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE),
 				0);
 	}
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_ASSERT_EQ(test, atomic_read(&log->n), 8);
 	for (i = 0; i < 8; i++)
@@ -969,7 +977,7 @@ static void queued_callback_never_runs_in_the_publishers_context(struct kunit *t
 	struct test_block *tb = new_block(test, 0, NULL);
 	struct bg *p;
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	p = bg_start(test, bg_publish, A, 0, NULL);
 	KUNIT_ASSERT_TRUE(test, bg_join(p));
 	KUNIT_ASSERT_EQ(test, p->ret, 0);
@@ -986,9 +994,9 @@ static void callback_runs_without_the_conduit_lock(struct kunit *test)
 
 	if (!IS_ENABLED(CONFIG_LOCKDEP))
 		kunit_skip(test, "needs CONFIG_LOCKDEP");
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_ASSERT_EQ(test, calls_of(now), 1);
 	KUNIT_ASSERT_EQ(test, calls_of(later), 1);
@@ -1000,8 +1008,8 @@ static void queued_callback_gets_the_published_status(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, tb->status, -EHOSTDOWN);
 }
@@ -1014,9 +1022,9 @@ static void every_callback_runs_exactly_once(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(tb); i++) {
 		tb[i] = new_block(test, i, NULL);
 		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb[i]->crb,
-							   NULL), 0);
+							   HERE), 0);
 	}
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	/* Nothing runs them again: not a second flush, not an expire. */
 	conduit_expire(A);
@@ -1029,11 +1037,11 @@ static void registering_a_queued_block_again_returns_eexist(struct kunit *test)
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(B, &tb->crb, NULL), -EEXIST);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, HERE), -EEXIST);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(B, &tb->crb, HERE), -EEXIST);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 }
@@ -1042,17 +1050,17 @@ static void registering_a_block_whose_callback_ran_returns_eexist(struct kunit *
 {
 	struct test_block *tb = new_block(test, 0, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, NULL), -EEXIST);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(U, &tb->crb, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &tb->crb, HERE), -EEXIST);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, HERE), -EEXIST);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
 static void registering_a_null_block_returns_einval(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, HERE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, NULL, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
 }
 
@@ -1060,8 +1068,8 @@ static void registering_a_block_without_a_callback_returns_einval(struct kunit *
 {
 	struct conduit_ready_block crb = {};
 
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &crb, NULL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &crb, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &crb, HERE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(U, &crb, HERE), -EINVAL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&A->blocks));
 	KUNIT_EXPECT_NULL(test, crb.node.next);
 	KUNIT_EXPECT_EQ(test, misuse(), 2);
@@ -1110,9 +1118,9 @@ static void block_defined_by_the_macro_is_usable(struct kunit *test)
 {
 	memset(&static_block.node, 0, sizeof(static_block.node));
 	static_block_calls = 0;
-	KUNIT_EXPECT_PTR_EQ(test, static_block.ready, static_block_ready);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &static_block, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_EXPECT_TRUE(test, static_block.ready == static_block_ready);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &static_block, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, static_block_calls, 1);
 	KUNIT_EXPECT_EQ(test, static_block_status, -EIO);
@@ -1120,7 +1128,7 @@ static void block_defined_by_the_macro_is_usable(struct kunit *test)
 
 static void register_child(struct test_block *tb)
 {
-	tb->ret = conduit_register_one(tb->other, &tb->child->crb, NULL);
+	tb->ret = conduit_register_one(tb->other, &tb->child->crb, HERE);
 }
 
 static void callback_may_register_a_block_on_its_own_conduit(struct kunit *test)
@@ -1130,8 +1138,8 @@ static void callback_may_register_a_block_on_its_own_conduit(struct kunit *test)
 	tb->child = new_block(test, 1, NULL);
 	tb->other = A;
 	tb->action = register_child;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, tb->ret, 0);
 	/* A is final: the child runs at once, in the parent's context. */
@@ -1147,12 +1155,12 @@ static void callback_may_register_a_block_on_a_pending_conduit(struct kunit *tes
 	tb->child = new_block(test, 1, NULL);
 	tb->other = B;
 	tb->action = register_child;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, tb->ret, 0);
 	KUNIT_EXPECT_EQ(test, calls_of(tb->child), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -ENODEV, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -ENODEV, HERE), 0);
 	flush_work(&B->run_work);
 	KUNIT_EXPECT_EQ(test, calls_of(tb->child), 1);
 	KUNIT_EXPECT_EQ(test, tb->child->status, -ENODEV);
@@ -1161,7 +1169,7 @@ static void callback_may_register_a_block_on_a_pending_conduit(struct kunit *tes
 
 static void publish_other(struct test_block *tb)
 {
-	tb->ret = conduit_publish_one(tb->other, tb->other_status, NULL);
+	tb->ret = conduit_publish_one(tb->other, tb->other_status, HERE);
 }
 
 static void callback_may_publish_another_conduit(struct kunit *test)
@@ -1172,9 +1180,9 @@ static void callback_may_publish_another_conduit(struct kunit *test)
 	tb->other = B;
 	tb->other_status = -ECHILD;
 	tb->action = publish_other;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, tb->ret, 0);
 	KUNIT_EXPECT_EQ(test, word_of(B), -ECHILD);
@@ -1203,9 +1211,9 @@ static void callback_may_sleep(struct kunit *test)
 
 	now->action = sleep_in_callback;
 	later->action = sleep_in_callback;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &later->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &now->crb, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_FALSE(test, now->atomic);
 	KUNIT_EXPECT_FALSE(test, later->atomic);
@@ -1215,7 +1223,7 @@ static void callback_may_sleep(struct kunit *test)
 
 static void wait_other(struct test_block *tb)
 {
-	tb->ret = conduit_wait_one(tb->other, NULL);
+	tb->ret = conduit_wait_one(tb->other, HERE);
 }
 
 static void callback_may_wait_for_another_conduit(struct kunit *test)
@@ -1224,11 +1232,11 @@ static void callback_may_wait_for_another_conduit(struct kunit *test)
 
 	tb->other = B;
 	tb->action = wait_other;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, poll_until(atomic_read(&B->nr_waiters) == 1));
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, HERE), 0);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, tb->ret, -EIO);
 }
@@ -1238,9 +1246,9 @@ static void publish_runs_only_the_callbacks_of_its_conduit(struct kunit *test)
 	struct test_block *on_a = new_block(test, 0, NULL);
 	struct test_block *on_b = new_block(test, 1, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &on_a->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &on_a->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &on_b->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	flush_work(&B->run_work);
 	KUNIT_EXPECT_EQ(test, calls_of(on_a), 1);
@@ -1263,7 +1271,7 @@ static int bg_register_many(struct bg *bg)
 	int i;
 
 	for (i = 0; i < r->n; i++) {
-		if (conduit_register_one(bg->c, &r->tb[i]->crb, NULL))
+		if (conduit_register_one(bg->c, &r->tb[i]->crb, HERE))
 			r->refused++;
 		cond_resched();
 	}
@@ -1326,7 +1334,7 @@ static void expire_fails_a_pending_conduit_with_enolink(struct kunit *test)
 {
 	conduit_expire(A);
 	KUNIT_EXPECT_EQ(test, word_of(A), -ENOLINK);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -ENOLINK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -ENOLINK);
 	KUNIT_EXPECT_NE(test, A->published_ns, 0ULL);
 	KUNIT_EXPECT_EQ(test, word_of(B), CONDUIT_PENDING);
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
@@ -1342,7 +1350,7 @@ static void expire_runs_the_queued_callbacks_with_enolink(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(tb); i++) {
 		tb[i] = new_block(test, i, log);
 		KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb[i]->crb,
-							   NULL), 0);
+							   HERE), 0);
 	}
 	conduit_expire(A);
 	flush_work(&A->run_work);
@@ -1359,8 +1367,8 @@ static void expire_leaves_a_final_conduit_untouched(struct kunit *test)
 	struct test_block *tb = new_block(test, 0, NULL);
 	u64 published;
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	flush_work(&A->run_work);
 	published = A->published_ns;
 	conduit_expire(A);
@@ -1383,7 +1391,7 @@ static void registration_after_expire_runs_at_once_with_enolink(struct kunit *te
 	struct test_block *tb = new_block(test, 0, NULL);
 
 	conduit_expire(A);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, calls_of(tb), 1);
 	KUNIT_EXPECT_EQ(test, tb->status, -ENOLINK);
 	KUNIT_EXPECT_PTR_EQ(test, tb->task, current);
@@ -1411,7 +1419,7 @@ static void end_of_initcalls_waits_for_a_callback_running_late(struct kunit *tes
 
 	init_completion(&release);
 	tb->release = &release;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	pub = bg_start(test, bg_publish, A, -ECHILD, NULL);
 	KUNIT_ASSERT_TRUE(test, bg_join(pub));
 	KUNIT_ASSERT_EQ(test, pub->ret, 0);
@@ -1445,8 +1453,8 @@ static void end_of_initcalls_returns_after_every_expired_callback(struct kunit *
 
 	init_completion(&release);
 	held->release = &release;
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &first->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &held->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &first->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &held->crb, HERE), 0);
 	end = bg_new(test, bg_initcalls_end, A, 0, NULL);
 	end->tb = held;
 	bg_run(end);
@@ -1528,10 +1536,55 @@ static void defer_on_a_final_conduit_returns_its_status(struct kunit *test)
 	unsigned int refs = kref_read(&dev->kobj.kref);
 
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(U, dev), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EIO);
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
 	KUNIT_EXPECT_EQ(test, U->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
+}
+
+static int bg_defer(struct bg *bg)
+{
+	return conduit_defer_one(bg->c, bg->priv);
+}
+
+static bool blocked_on_the_lock(struct task_struct *t)
+{
+	return wait_task_inactive(t, TASK_UNINTERRUPTIBLE);
+}
+
+/*
+ * A probe sees the conduit pending, and the publish takes conduit_lock
+ * before the probe does: the probe returns the published status and
+ * records nothing. conduit_lock hands itself to its waiters in turn, so
+ * the publisher, queued first, runs first.
+ */
+static void defer_racing_a_publish_returns_the_published_status(struct kunit *test)
+{
+	struct device *dev = plain_device(test, "race");
+	unsigned int refs = kref_read(&dev->kobj.kref);
+	struct bg *pub, *def;
+
+	mutex_lock(&conduit_lock);
+	pub = bg_start(test, bg_publish, A, -ECHILD, NULL);
+	if (!poll_until(blocked_on_the_lock(pub->task))) {
+		mutex_unlock(&conduit_lock);
+		KUNIT_FAIL_AND_ABORT(test, "the publisher never blocked");
+	}
+	def = bg_new(test, bg_defer, A, 0, NULL);
+	def->priv = dev;
+	bg_run(def);
+	if (!poll_until(blocked_on_the_lock(def->task))) {
+		mutex_unlock(&conduit_lock);
+		KUNIT_FAIL_AND_ABORT(test, "the probe never blocked");
+	}
+	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
+	mutex_unlock(&conduit_lock);
+	KUNIT_ASSERT_TRUE(test, bg_join(pub));
+	KUNIT_ASSERT_TRUE(test, bg_join(def));
+	KUNIT_EXPECT_EQ(test, pub->ret, 0);
+	KUNIT_EXPECT_EQ(test, def->ret, -ECHILD);
+	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
 	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
 }
 
@@ -1539,7 +1592,7 @@ static void publish_probes_a_deferred_device_again_from_a_work_item(struct kunit
 {
 	struct platform_device *pdev = deferred_pdev(test, A);
 
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
 	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, 0);
@@ -1553,7 +1606,7 @@ static void publish_hands_the_recorded_devices_over(struct kunit *test)
 	unsigned int refs = kref_read(&dev->kobj.kref);
 
 	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&A->devices));
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
@@ -1565,7 +1618,7 @@ static void failed_publish_ends_the_deferral_with_the_error(struct kunit *test)
 {
 	struct platform_device *pdev = deferred_pdev(test, A);
 
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EHOSTDOWN, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_FALSE(test, device_is_bound(&pdev->dev));
 	KUNIT_EXPECT_EQ(test, probe_ctl.last_ret, -EHOSTDOWN);
@@ -1589,7 +1642,7 @@ static void removed_device_is_not_probed_again(struct kunit *test)
 
 	kunit_platform_device_unregister(test, pdev);
 	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_EQ(test, atomic_read(&probe_ctl.calls), 1);
 }
@@ -1602,8 +1655,8 @@ static void reprobed_gatekeeper_may_publish_another_conduit(struct kunit *test)
 	probe_ctl.publish = B;
 	probe_ctl.publish_status = -ECHILD;
 	pdev = deferred_pdev(test, A);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &tb->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(B, &tb->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));
 	KUNIT_EXPECT_EQ(test, probe_ctl.publish_ret, 0);
@@ -1671,10 +1724,10 @@ static void debugfs_shows_an_ungated_conduit_as_ready(struct kunit *test)
 
 static void debugfs_shows_a_failed_conduit_with_its_status_and_time(struct kunit *test)
 {
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	KUNIT_EXPECT_NE(test, A->published_ns, 0ULL);
 	expect_debugfs_line(test, A, "failed", -EIO, 0, 0, 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, 0, HERE), 0);
 	expect_debugfs_line(test, B, "ready", 0, 0, 0, 0);
 }
 
@@ -1683,10 +1736,10 @@ static void debugfs_counts_queued_callbacks(struct kunit *test)
 	struct test_block *one = new_block(test, 0, NULL);
 	struct test_block *two = new_block(test, 1, NULL);
 
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &one->crb, NULL), 0);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &two->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &one->crb, HERE), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &two->crb, HERE), 0);
 	expect_debugfs_line(test, A, "pending", -EAGAIN, 2, 0, 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	flush_work(&A->run_work);
 	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
 }
@@ -1696,7 +1749,7 @@ static void debugfs_counts_sleeping_waiters(struct kunit *test)
 	struct bg *w = sleeping_waiter(test, A, 1);
 
 	expect_debugfs_line(test, A, "pending", -EAGAIN, 0, 1, 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, bg_join(w));
 	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
 }
@@ -1708,7 +1761,7 @@ static void debugfs_counts_deferred_devices(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, plain_device(test, "two")),
 			-EPROBE_DEFER);
 	expect_debugfs_line(test, A, "pending", -EAGAIN, 0, 0, 2);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
 }
 #endif /* CONFIG_DEBUG_FS */
@@ -1733,25 +1786,25 @@ static void every_refused_call_counts_as_misuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
 	KUNIT_EXPECT_EQ(test, conduit_publish(CONDUIT_NR, 0), -EINVAL);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 1, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(U, 0, HERE), -ENODEV);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, NULL, HERE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &no_callback, NULL),
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &no_callback, HERE),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_register_one(A, &tb->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, misuse(), n);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, NULL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &tb->crb, HERE), -EEXIST);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
 	be_on_the_boot_path(test);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EDEADLK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EDEADLK);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_EQ(test, misuse(), n);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, 0, HERE), -EALREADY);
 	KUNIT_EXPECT_EQ(test, misuse(), ++n);
 	KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(NULL, CONDUIT_FFA),
 			-EINVAL);
@@ -1770,14 +1823,14 @@ static void accepted_calls_do_not_count_as_misuse(struct kunit *test)
 		wait_for_conduit(id);
 		conduit_ready_or_defer(dev, id);
 	}
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &queued->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &queued->crb, HERE), 0);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
-	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, NULL), 0);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, NULL), -EIO);
-	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &now->crb, NULL), 0);
+	KUNIT_EXPECT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(A, HERE), -EIO);
+	KUNIT_EXPECT_EQ(test, conduit_register_one(A, &now->crb, HERE), 0);
 	conduit_expire(A);
 	conduit_expire(B);
-	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, NULL), -ENOLINK);
+	KUNIT_EXPECT_EQ(test, conduit_wait_one(B, HERE), -ENOLINK);
 	flush_work(&A->run_work);
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
@@ -1870,6 +1923,7 @@ static struct kunit_case conduit_test_cases[] = {
 	KUNIT_CASE(deferred_device_is_recorded_once),
 	KUNIT_CASE(deferred_devices_are_each_recorded),
 	KUNIT_CASE(defer_on_a_final_conduit_returns_its_status),
+	KUNIT_CASE(defer_racing_a_publish_returns_the_published_status),
 	KUNIT_CASE(publish_probes_a_deferred_device_again_from_a_work_item),
 	KUNIT_CASE(publish_hands_the_recorded_devices_over),
 	KUNIT_CASE(failed_publish_ends_the_deferral_with_the_error),
@@ -1920,10 +1974,10 @@ static void wait_in_a_reprobed_probe_is_reported_by_lockdep(struct kunit *test)
 		kunit_skip(test, "lockdep is already off");
 	probe_ctl.wait = B;
 	pdev = deferred_pdev(test, A);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_ASSERT_TRUE(test, poll_until(atomic_read(&B->nr_waiters) == 1));
 	KUNIT_EXPECT_EQ(test, debug_locks, 0);
-	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, NULL), 0);
+	KUNIT_ASSERT_EQ(test, conduit_publish_one(B, -EIO, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_EQ(test, probe_ctl.wait_ret, -EIO);
 	KUNIT_EXPECT_TRUE(test, device_is_bound(&pdev->dev));

@@ -27,6 +27,7 @@
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/printk.h>
+#include <linux/secure_boot.h>
 
 static bool enable;
 module_param(enable, bool, 0444);
@@ -134,3 +135,29 @@ static int __init conduit_early_efi_vars(void)
 	return 0;
 }
 subsys_initcall_sync(conduit_early_efi_vars);
+
+static bool secureboot;
+module_param(secureboot, bool, 0444);
+MODULE_PARM_DESC(secureboot, "Ask for the secure boot mode from the init task at late_initcall");
+
+/*
+ * Booted with conduit_early_consumer.secureboot=1, the init task asks for
+ * the secure boot mode at the start of the late initcalls, as IMA's
+ * policy and module signature enforcement do. If the FF-A conduit is still
+ * pending then (an SPMC that answers slowly), the answer must wait for it
+ * and must not be "unknown" for the rest of the boot.
+ */
+static int __init conduit_late_secureboot(void)
+{
+	int before;
+	bool on;
+
+	if (!secureboot || !efi_enabled(EFI_RUNTIME_SERVICES))
+		return 0;
+	before = conduit_status(CONDUIT_FFA);
+	on = arch_get_secureboot();
+	pr_info("secureboot: arch_get_secureboot() = %d, ffa conduit %d before, %d after\n",
+		on, before, conduit_status(CONDUIT_FFA));
+	return 0;
+}
+late_initcall(conduit_late_secureboot);

@@ -681,7 +681,7 @@ def check_early_param_wait_refused(res):
     hit = first_event(res, "early_consumer",
                       r"early_param: wait_for_conduit\(ffa-proxy\) = -35 \(-EDEADLK\)")
     warned = [w for w in res["kmsg_warn_lines"]
-              if "wait can never end" in w and "conduit_early_wait" in w]
+              if "wait before the scheduler runs" in w and "conduit_early_wait" in w]
     return hit is not None and bool(warned), f"line at {hit}, warnings naming the caller: {warned[:1]}"
 
 
