@@ -45,7 +45,7 @@ import kconfig_help_lint  # noqa: E402
 # Every conduit symbol of the series, in the order printed.
 SYMBOLS = [
     "FIRMWARE_CONDUIT",
-    "FIRMWARE_CONDUIT_GATE_HOST_SMC",
+    "FIRMWARE_CONDUIT_GATE_FFA_PROXY",
     "FIRMWARE_CONDUIT_GATE_FFA",
     "FIRMWARE_CONDUIT_KUNIT_TEST",
     "FIRMWARE_CONDUIT_BENCH",
@@ -59,19 +59,17 @@ KUNIT_STYLE = "Documentation/dev-tools/kunit/style.rst"
 # The sentences the table rests on: key -> (file in the tree, sentence).
 # Whitespace and line breaks do not matter when they are looked up.
 CITE = {
-    "users-select": (DOC, "Users select ``CONFIG_FIRMWARE_CONDUIT``. When it is not set, the "
-                          "functions are inline stubs that report every conduit ready"),
-    "selected-by": ("kernel/conduit/Kconfig",
-                    "Selected by the gatekeepers and consumers that need it."),
-    "host-smc": (DOC, "Gatekeeper: KVM on arm64. Gated when ``CONFIG_KVM=y`` "
-                      "(``CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC``)."),
-    "ffa": (DOC, "Gatekeeper: the FF-A core (``drivers/firmware/arm_ffa``). Gated when "
-                 "``CONFIG_ARM_FFA_TRANSPORT=y`` (``CONFIG_FIRMWARE_CONDUIT_GATE_FFA``)."),
-    "gate-builtin": (DOC, "a ``FIRMWARE_CONDUIT_GATE_*`` symbol in ``kernel/conduit/Kconfig`` "
-                          "that is y when its gatekeeper is built in."),
-    "module-ungated": (DOC, "A conduit whose gatekeeper is a module or not built is **ready "
-                            "from the start** (status 0)"),
-    "module-gates-nothing": (DOC, "A gatekeeper built as a module therefore gates nothing"),
+    "users-select": (DOC, "The gatekeepers select ``CONFIG_FIRMWARE_CONDUIT``. When it is not "
+                          "set, the functions are inline stubs that report every conduit ready."),
+    "selected-by": ("kernel/conduit/Kconfig", "Selected by the gatekeepers that need it."),
+    "ffa-proxy": (DOC, "``CONFIG_FIRMWARE_CONDUIT_GATE_FFA_PROXY`` when ``CONFIG_KVM=y`` on arm64"),
+    "ffa": (DOC, "``CONFIG_FIRMWARE_CONDUIT_GATE_FFA`` when ``CONFIG_ARM_FFA_TRANSPORT=y``."),
+    "gate-builtin": (DOC, "a ``CONFIG_FIRMWARE_CONDUIT_GATE_*`` symbol that is y when its "
+                          "gatekeeper is built in."),
+    "module-ungated": (DOC, "A conduit whose gatekeeper is a module or not built is ready from "
+                            "the start"),
+    "module-gates-nothing": (DOC, "A gatekeeper built as a module therefore gates nothing: its "
+                                  "conduit is ready from the start."),
     "kunit-default": (KUNIT_STYLE, "have a default value of ``CONFIG_KUNIT_ALL_TESTS``."),
     "kunit-depend": (KUNIT_STYLE, "depend on the feature being tested, rather than selecting it "
                                   "(so that enabling ``CONFIG_KUNIT_ALL_TESTS`` does not enable "
@@ -102,7 +100,7 @@ def case(name, what, ops, inputs, expect, cites):
 # something else than it says.
 CASES = [
     # arm64 defconfig has KVM=y and no FF-A. "Gatekeeper: KVM on arm64.
-    # Gated when CONFIG_KVM=y (CONFIG_FIRMWARE_CONDUIT_GATE_HOST_SMC)", and
+    # Gated when CONFIG_KVM=y (CONFIG_FIRMWARE_CONDUIT_GATE_FFA_PROXY)", and
     # a GATE symbol "is y when its gatekeeper is built in": so the core is
     # there ("Users select CONFIG_FIRMWARE_CONDUIT"; the core's help:
     # "Selected by the gatekeepers and consumers that need it") and the host
@@ -110,54 +108,54 @@ CASES = [
     # gatekeeper is a module or not built is ready from the start").
     case("defconfig", "arm64 defconfig", [],
          {"KVM": "y", "ARM_FFA_TRANSPORT": "n", "KUNIT": "n"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "y",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "y",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
-         ["users-select", "selected-by", "host-smc", "gate-builtin", "module-ungated"]),
+         ["users-select", "selected-by", "ffa-proxy", "gate-builtin", "module-ungated"]),
     # "Gated when CONFIG_ARM_FFA_TRANSPORT=y (CONFIG_FIRMWARE_CONDUIT_GATE_FFA)."
     case("ffa-builtin", "defconfig + ARM_FFA_TRANSPORT=y", ["--enable", "ARM_FFA_TRANSPORT"],
          {"KVM": "y", "ARM_FFA_TRANSPORT": "y"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "y",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "y",
           "FIRMWARE_CONDUIT_GATE_FFA": "y", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
-         ["host-smc", "ffa", "gate-builtin"]),
+         ["ffa-proxy", "ffa", "gate-builtin"]),
     # "A gatekeeper built as a module therefore gates nothing": the FF-A
     # core as a module still uses the (built-in) core, but does not gate.
     case("ffa-module", "defconfig + ARM_FFA_TRANSPORT=m", ["--module", "ARM_FFA_TRANSPORT"],
          {"KVM": "y", "ARM_FFA_TRANSPORT": "m"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "y",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "y",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
-         ["host-smc", "module-ungated", "module-gates-nothing"]),
+         ["ffa-proxy", "module-ungated", "module-gates-nothing"]),
     # Without KVM and FF-A nothing selects the core ("Users select
     # CONFIG_FIRMWARE_CONDUIT. When it is not set, the functions are inline
     # stubs that report every conduit ready"; EFI and IMA consume through
     # the stubs and do not select it), so no conduit symbol is set.
     case("kvm-off", "defconfig + KVM=n", ["--disable", "KVM"],
          {"KVM": "n", "ARM_FFA_TRANSPORT": "n"},
-         {"FIRMWARE_CONDUIT": "n", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "n",
+         {"FIRMWARE_CONDUIT": "n", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "n",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
-         ["users-select", "selected-by", "host-smc"]),
+         ["users-select", "selected-by", "ffa-proxy"]),
     # KUnit's rules for a suite's Kconfig entry: it must "have a default
     # value of CONFIG_KUNIT_ALL_TESTS", so with KVM=y (the core there for
     # its own sake) the suite is built in; the bench stays off.
     case("kunit-all", "defconfig + KUNIT=y KUNIT_ALL_TESTS=y",
          ["--enable", "KUNIT", "--enable", "KUNIT_ALL_TESTS"],
          {"KVM": "y", "ARM_FFA_TRANSPORT": "n", "KUNIT": "y", "KUNIT_ALL_TESTS": "y"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "y",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "y",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "y"},
-         ["kunit-default", "kunit-help", "host-smc", "bench-help"]),
+         ["kunit-default", "kunit-help", "ffa-proxy", "bench-help"]),
     # With KVM=y the core is always there, which hides whether the FF-A
     # core selects it. Without KVM: FF-A built in selects the core and
-    # gates its conduit; the host SMC conduit has no gatekeeper.
+    # gates its conduit; the FF-A proxy conduit has no gatekeeper.
     case("kvm-off-ffa-builtin", "defconfig + KVM=n ARM_FFA_TRANSPORT=y",
          ["--disable", "KVM", "--enable", "ARM_FFA_TRANSPORT"],
          {"KVM": "n", "ARM_FFA_TRANSPORT": "y"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "n",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "n",
           "FIRMWARE_CONDUIT_GATE_FFA": "y", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
-         ["users-select", "ffa", "host-smc", "gate-builtin"]),
+         ["users-select", "ffa", "ffa-proxy", "gate-builtin"]),
     # FF-A as a module, no KVM: the module needs the core, nothing is gated.
     case("kvm-off-ffa-module", "defconfig + KVM=n ARM_FFA_TRANSPORT=m",
          ["--disable", "KVM", "--module", "ARM_FFA_TRANSPORT"],
          {"KVM": "n", "ARM_FFA_TRANSPORT": "m"},
-         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "n",
+         {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "n",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
          ["users-select", "module-ungated", "module-gates-nothing"]),
     # KUNIT_ALL_TESTS where nothing else wants the core. KUnit's rules: a
@@ -169,7 +167,7 @@ CASES = [
     case("kvm-off-kunit-all", "defconfig + KVM=n KUNIT=y KUNIT_ALL_TESTS=y",
          ["--disable", "KVM", "--enable", "KUNIT", "--enable", "KUNIT_ALL_TESTS"],
          {"KVM": "n", "ARM_FFA_TRANSPORT": "n", "KUNIT": "y", "KUNIT_ALL_TESTS": "y"},
-         {"FIRMWARE_CONDUIT": "n", "FIRMWARE_CONDUIT_GATE_HOST_SMC": "n",
+         {"FIRMWARE_CONDUIT": "n", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "n",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "n"},
          ["kunit-depend", "selected-by", "kunit-default"]),
 ]
