@@ -809,10 +809,10 @@ def check_echo_ok(res):
 
 
 def check_patched_ffa_failure_reported(res):
-    rows = [r for r in res["conduit_debugfs"] if re.match(r"\s*ffa\b", r, re.I)]
-    if not rows:
+    row = conduit_row(res, "ffa")
+    if not row:
         return False, "no ffa row in /sys/kernel/debug/firmware_conduit"
-    return "failed" in rows[0], rows[0]
+    return row[2] == "failed", show_row(row)
 
 
 def check_ffa_found_spmc(res):
