@@ -315,6 +315,8 @@ static void conduit_run_fn(struct work_struct *work)
 		if (!crb)
 			return;
 		status = READ_ONCE(*c->word);
+		pr_debug("%s: running %ps from the work item, status %d\n",
+			 c->name, crb->ready, status);
 		trace_conduit_callback(c->name, crb->ready, status, false);
 		crb->ready(crb, status);
 	}
