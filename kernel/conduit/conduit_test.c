@@ -33,10 +33,13 @@
 #include <linux/debug_locks.h>
 #include <linux/device.h>
 #include <linux/errno.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
 #include <linux/kthread.h>
 #include <linux/lockdep.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/sched.h>
@@ -45,6 +48,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/uio.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 #include <trace/events/conduit.h>
@@ -1773,6 +1777,63 @@ static void debugfs_counts_deferred_devices(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	expect_debugfs_line(test, A, "ready", 0, 0, 0, 0);
 }
+
+/*
+ * Read an open seq_file into @buf. kernel_read() refuses a file without
+ * ->read_iter, which the debugfs proxy of a DEFINE_SHOW_ATTRIBUTE() file
+ * has not; seq_read_iter() is what its ->read calls.
+ */
+static ssize_t read_seq_file(struct file *f, char *buf, size_t size)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = size };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+
+	init_sync_kiocb(&kiocb, f);
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, size);
+	return seq_read_iter(&kiocb, &iter);
+}
+
+#define DEBUGFS_HEADER \
+	"# name gatekeeper state status published_ns callbacks waiters devices\n"
+
+/* The file itself: a header, then one line per real conduit. */
+static void debugfs_file_has_a_line_per_real_conduit(struct kunit *test)
+{
+	struct file_system_type *type = get_fs_type("debugfs");
+	char *buf, line[128];
+	struct vfsmount *mnt;
+	struct conduit *c;
+	struct file *f;
+	ssize_t n;
+	int id;
+
+	KUNIT_ASSERT_NOT_NULL(test, type);
+	mnt = kern_mount(type);
+	put_filesystem(type);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(mnt));
+	f = file_open_root_mnt(mnt, "firmware_conduit", O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		kern_unmount(mnt);
+		KUNIT_FAIL_AND_ABORT(test, "open: %pe", f);
+	}
+	buf = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	n = buf ? read_seq_file(f, buf, PAGE_SIZE - 1) : -ENOMEM;
+	fput(f);
+	kern_unmount(mnt);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, DEBUGFS_HEADER));
+	for (id = 0; id < CONDUIT_NR; id++) {
+		c = &conduits[id];
+		/* Final after initcalls: nothing on the lines changes now. */
+		snprintf(line, sizeof(line), "\n%s %s %s %d %llu 0 0 0\n",
+			 c->name, c->gated ? "gated" : "ungated",
+			 conduit_status(id) ? "failed" : "ready",
+			 conduit_status(id), c->published_ns);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(buf, line),
+					  "no line %s in %s", line + 1, buf);
+	}
+}
 #endif /* CONFIG_DEBUG_FS */
 
 /* ---- misuse ---- */
@@ -1951,6 +2012,7 @@ static struct kunit_case conduit_test_cases[] = {
 	KUNIT_CASE(debugfs_counts_queued_callbacks),
 	KUNIT_CASE(debugfs_counts_sleeping_waiters),
 	KUNIT_CASE(debugfs_counts_deferred_devices),
+	KUNIT_CASE(debugfs_file_has_a_line_per_real_conduit),
 #endif
 	/* misuse */
 	KUNIT_CASE(every_refused_call_counts_as_misuse),
