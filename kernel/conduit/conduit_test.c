@@ -225,6 +225,7 @@ struct bg {
 	int ret;
 	struct task_struct *task;
 	struct completion started;
+	struct completion locked;
 	struct completion done;
 };
 
@@ -265,6 +266,7 @@ static struct bg *bg_new(struct kunit *test, int (*fn)(struct bg *bg),
 	bg->status = status;
 	bg->go = go;
 	init_completion(&bg->started);
+	init_completion(&bg->locked);
 	init_completion(&bg->done);
 	task = kthread_create(bg_thread, bg, "conduit-kunit");
 	if (IS_ERR(task)) {
@@ -1561,6 +1563,16 @@ static int bg_defer(struct bg *bg)
 	return conduit_defer_one(bg->c, bg->priv);
 }
 
+/* Hold conduit_lock, asleep, until @priv is completed. */
+static int bg_hold_the_lock(struct bg *bg)
+{
+	mutex_lock(&conduit_lock);
+	complete(&bg->locked);
+	wait_for_completion_timeout(bg->priv, TEST_TIMEOUT);
+	mutex_unlock(&conduit_lock);
+	return 0;
+}
+
 static bool blocked_on_the_lock(struct task_struct *t)
 {
 	return wait_task_inactive(t, TASK_UNINTERRUPTIBLE);
@@ -1569,30 +1581,32 @@ static bool blocked_on_the_lock(struct task_struct *t)
 /*
  * A probe sees the conduit pending, and the publish takes conduit_lock
  * before the probe does: the probe returns the published status and
- * records nothing. conduit_lock hands itself to its waiters in turn, so
- * the publisher, queued first, runs first.
+ * records nothing. conduit_lock goes to its sleeping waiters in turn, so
+ * the publisher, queued first, runs first. The lock is held by a task
+ * that sleeps, so that neither waiter spins on it instead of queueing.
  */
 static void defer_racing_a_publish_returns_the_published_status(struct kunit *test)
 {
 	struct device *dev = plain_device(test, "race");
 	unsigned int refs = kref_read(&dev->kobj.kref);
-	struct bg *pub, *def;
+	struct bg *holder, *pub, *def;
+	struct completion unlock;
 
-	mutex_lock(&conduit_lock);
+	init_completion(&unlock);
+	holder = bg_new(test, bg_hold_the_lock, A, 0, NULL);
+	holder->priv = &unlock;
+	bg_run(holder);
+	KUNIT_ASSERT_TRUE(test, wait_for_completion_timeout(&holder->locked,
+							    TEST_TIMEOUT));
 	pub = bg_start(test, bg_publish, A, -ECHILD, NULL);
-	if (!poll_until(blocked_on_the_lock(pub->task))) {
-		mutex_unlock(&conduit_lock);
-		KUNIT_FAIL_AND_ABORT(test, "the publisher never blocked");
-	}
+	KUNIT_EXPECT_TRUE(test, poll_until(blocked_on_the_lock(pub->task)));
 	def = bg_new(test, bg_defer, A, 0, NULL);
 	def->priv = dev;
 	bg_run(def);
-	if (!poll_until(blocked_on_the_lock(def->task))) {
-		mutex_unlock(&conduit_lock);
-		KUNIT_FAIL_AND_ABORT(test, "the probe never blocked");
-	}
+	KUNIT_EXPECT_TRUE(test, poll_until(blocked_on_the_lock(def->task)));
 	KUNIT_EXPECT_EQ(test, word_of(A), CONDUIT_PENDING);
-	mutex_unlock(&conduit_lock);
+	complete(&unlock);
+	KUNIT_ASSERT_TRUE(test, bg_join(holder));
 	KUNIT_ASSERT_TRUE(test, bg_join(pub));
 	KUNIT_ASSERT_TRUE(test, bg_join(def));
 	KUNIT_EXPECT_EQ(test, pub->ret, 0);
