@@ -10,7 +10,8 @@
 #        boot.sh -U ArmVirtQemuKernel.fd -D DISK.img -F conduit-fw.bin [-H] [...]
 #
 #  -f  fault mode (opt/conduit/fault): none absent nospmc version-refused
-#      version-major busy slow slow:<ms>            (default none)
+#      version-major busy slow slow:<ms> negotiate-slow negotiate-slow:<ms>
+#      tpm-error tpm-slow tpm-slow:<ms>             (default none)
 #  -V  virtualization=on (kernel entered at EL2) or off (EL1) (default on)
 #  -l  file for the secure UART, which carries the firmware call log
 #      (default: /dev/null); with -L console|both the log also goes to the

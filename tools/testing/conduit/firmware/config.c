@@ -17,6 +17,7 @@ struct config cfg = {
 	.ffa_version = 0x10002,		/* FF-A v1.2 */
 	.log = LOG_SECURE | LOG_CONSOLE,
 	.tpm_slow_ms = 3000,
+	.negotiate_slow_ms = 3000,
 	.tpm_spec = "none",
 };
 
@@ -121,6 +122,7 @@ static const struct {
 	{ "slow", FAULT_SLOW },
 	{ "tpm-error", FAULT_TPM_ERROR },
 	{ "tpm-slow", FAULT_TPM_SLOW },
+	{ "negotiate-slow", FAULT_NEGOTIATE_SLOW },
 };
 
 static char fault_buf[64], bad_buf[64], tpm_buf[64];
@@ -177,13 +179,16 @@ void config_read(void)
 	n = fw_cfg_read_file("opt/conduit/fault", fault_buf, sizeof(fault_buf));
 	if (n <= 0)
 		return;
-	/* "slow" and "tpm-slow" take an optional delay: slow:<ms> */
+	/* "slow", "tpm-slow", "negotiate-slow" take an optional delay: slow:<ms> */
 	if (!strncmp(fault_buf, "slow:", 5)) {
 		cfg.slow_ms = parse_num(fault_buf + 5);
 		fault_buf[4] = 0;
 	} else if (!strncmp(fault_buf, "tpm-slow:", 9)) {
 		cfg.tpm_slow_ms = parse_num(fault_buf + 9);
 		fault_buf[8] = 0;
+	} else if (!strncmp(fault_buf, "negotiate-slow:", 15)) {
+		cfg.negotiate_slow_ms = parse_num(fault_buf + 15);
+		fault_buf[14] = 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		if (!strcmp(fault_buf, faults[i].name)) {

@@ -339,8 +339,15 @@ static int ffa_direct_req(u32 fid, struct regs *r)
 	return 1;
 }
 
+/*
+ * Returns 0 if fid is no FF-A call, FFA_DEFER_TPM (see ffa_direct_req()),
+ * FFA_DEFER_SLOW under negotiate-slow when this call ended the version
+ * negotiation (its answer is ready; el3_sync_lower() delays it), else 1.
+ */
 int ffa_handle(u32 fid, struct regs *r, const char **name)
 {
+	int first, ret = 1;
+
 	if (!is_ffa(fid))
 		return 0;
 	*name = ffa_name(fid);
@@ -357,6 +364,7 @@ int ffa_handle(u32 fid, struct regs *r, const char **name)
 	/* Any other ABI completes negotiation (13.2.2); none yet means v1.0. */
 	if (!ns.version)
 		ns.version = FFA_V1_0;
+	first = !ns.negotiated;
 	ns.negotiated = 1;
 
 	switch (fid) {
@@ -387,10 +395,18 @@ int ffa_handle(u32 fid, struct regs *r, const char **name)
 		break;
 	case FFA_DIRECT_REQ:
 	case FFA_DIRECT_REQ64:
-		return ffa_direct_req(fid, r);
+		ret = ffa_direct_req(fid, r);
+		break;
 	default:
 		ffa_error(r, FFA_RET_NOT_SUPPORTED);
 		break;
 	}
-	return 1;
+	/*
+	 * Under pKVM this is the hypervisor's first call after its own
+	 * FFA_VERSION at init: hyp_ffa_post_init()'s FFA_ID_GET, made while
+	 * it handles the host's FFA_VERSION, so the host's negotiation waits.
+	 */
+	if (first && cfg.fault == FAULT_NEGOTIATE_SLOW && ret == 1)
+		ret = FFA_DEFER_SLOW;
+	return ret;
 }

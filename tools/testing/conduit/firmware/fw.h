@@ -46,6 +46,8 @@ enum fault {
 	FAULT_SLOW,		/* direct responses delayed by slow_ms */
 	FAULT_TPM_ERROR,	/* TPM_START answered with CRB_FFA_DENIED */
 	FAULT_TPM_SLOW,		/* TPM_START answered after tpm_slow_ms */
+	FAULT_NEGOTIATE_SLOW,	/* the call that ends the FF-A version
+				 * negotiation answered after negotiate_slow_ms */
 };
 
 #define LOG_SECURE	1	/* secure PL011 (uart1, second -serial) */
@@ -61,6 +63,7 @@ struct config {
 	const char *tpm_spec;	/* opt/conduit/tpm as given, "none" if absent */
 	int tpm_bad;		/* opt/conduit/tpm unparsable: fatal */
 	u32 tpm_slow_ms;
+	u32 negotiate_slow_ms;
 	u64 payload_size;	/* opt/conduit/payload-size; 0: not given */
 };
 
@@ -106,6 +109,7 @@ void __attribute__((noreturn)) secondary_wait(int cpu);
 
 /* ffa.c */
 #define FFA_DEFER_TPM	2	/* ffa_handle(): call tpm_direct_req() unlocked */
+#define FFA_DEFER_SLOW	3	/* ffa_handle(): answered, delay it unlocked */
 int ffa_handle(u32 fid, struct regs *r, const char **name);
 const char *ffa_result_name(u64 x0, u64 x2);
 

@@ -345,6 +345,21 @@ void el3_sync_lower(struct regs *frame)
 		tpm_direct_req(fid, r);
 		lock();
 	}
+	/*
+	 * negotiate-slow: the call that ended the FF-A version negotiation is
+	 * answered, but only after negotiate_slow_ms, busy-waiting without
+	 * the lock (other CPUs' calls go on); its own line follows.
+	 */
+	if (h == FFA_DEFER_SLOW) {
+		snprintf(namebuf, sizeof(namebuf), "%s", name);
+		name = namebuf;
+		fwlog_locked(3, "NEGOTIATE_SLOW(%s from EL%u ends the FF-A version "
+			     "negotiation: answered after %u ms)", name, (u64)el,
+			     (u64)cfg.negotiate_slow_ms);
+		unlock();
+		udelay((u64)cfg.negotiate_slow_ms * 1000);
+		lock();
+	}
 
 	res = ffa_result_name(r->x[0], r->x[2]);
 	if (!res)

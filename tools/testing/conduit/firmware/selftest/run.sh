@@ -52,6 +52,12 @@ while read -r payload fault args; do
 		case " $args" in
 		*" -T"*) why=$(tpm_check "$payload" "$log" "$con") ;;
 		esac
+		case $fault in
+		negotiate-slow*)
+			grep -q ' EL3 NEGOTIATE_SLOW(FFA_ID_GET from EL' "$log" ||
+				why="no NEGOTIATE_SLOW line for FFA_ID_GET"
+			;;
+		esac
 	fi
 	if [ -z "$why" ]; then
 		echo "PASS selftest $payload fault=$fault $args"
@@ -70,6 +76,7 @@ absent nospmc
 version-refused version-refused
 version-major version-major
 busy busy
+negotiate-slow negotiate-slow:250 -s 2
 tpm none -T crb@0x7ff00000 -s 2
 tpm none -T crb@0x7ff00000 -c cortex-a57
 tpm none -T crb@0x7ff00000 -V off

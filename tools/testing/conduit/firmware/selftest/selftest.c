@@ -6,7 +6,8 @@
  * success or SYSTEM_RESET (exit 3) on the first failure. The firmware log
  * shows every call. FFA_REQ selects the FF-A version requested (1.0 or
  * 1.1), hence the descriptor format tested. FAULT is the fault mode the
- * test expects the firmware to be in.
+ * test expects the firmware to be in; NEGOTIATE_SLOW_MS expects
+ * negotiate-slow:<ms> and two CPUs.
  */
 #include "smc.h"
 
@@ -34,12 +35,68 @@ static int ERR(struct res r, long e)
 static u8 rxtx[3][4096] __attribute__((aligned(4096)));
 static volatile int cpu1_up;
 
+static u64 __attribute__((unused)) now_ms(void)
+{
+	u64 f, c;
+
+	asm volatile("isb; mrs %0, cntfrq_el0; mrs %1, cntvct_el0" : "=r"(f), "=r"(c));
+	return c / (f / 1000);
+}
+
+#if NEGOTIATE_SLOW_MS
+/* CPU 1 calls PSCI_VERSION every 5 ms while cpu1_run is set. */
+static volatile int cpu1_run;
+static volatile u64 cpu1_calls;
+
+void cpu1_entry(u64 ctx)
+{
+	cpu1_up = (int)ctx;
+	for (;;) {
+		if (cpu1_run && SMC(0x84000000).a[0] == 0x10001)
+			cpu1_calls++;
+		for (u64 t = now_ms(); now_ms() - t < 5;)
+			;
+	}
+}
+
+/*
+ * negotiate-slow: FFA_VERSION is answered at once, the first other FF-A
+ * call, which ends the negotiation, after NEGOTIATE_SLOW_MS, without the
+ * SPMC's lock (CPU 1's calls are answered meanwhile), and the calls after
+ * it at once again.
+ */
+static void negotiate_slow_checks(void)
+{
+	u64 t0 = now_ms(), calls;
+	struct res r;
+
+	CHECK(SMC(0x84000063, FFA_REQ).a[0] == 0x10002);
+	CHECK(SMC(0x84000063, FFA_REQ).a[0] == 0x10002);
+	CHECK(now_ms() - t0 < NEGOTIATE_SLOW_MS / 2);
+	CHECK(cpu1_up == 0x5a);
+	cpu1_run = 1;
+	for (t0 = now_ms(); !cpu1_calls;)
+		CHECK(now_ms() - t0 < 5000);
+	calls = cpu1_calls;
+	t0 = now_ms();
+	r = SMC(0x84000069);					/* ID_GET: slow */
+	CHECK(now_ms() - t0 >= NEGOTIATE_SLOW_MS);
+	CHECK(r.a[0] == FFA_SUCCESS && r.a[2] == 0);
+	CHECK(cpu1_calls > calls);
+	cpu1_run = 0;
+	t0 = now_ms();
+	CHECK(SMC(0x84000069).a[0] == FFA_SUCCESS);
+	CHECK(SMC(0x84000064, 0xc4000066).a[0] == FFA_SUCCESS);
+	CHECK(now_ms() - t0 < NEGOTIATE_SLOW_MS / 2);
+}
+#else
 void cpu1_entry(u64 ctx)
 {
 	cpu1_up = (int)ctx;
 	for (;;)
 		asm volatile("wfe");
 }
+#endif
 
 void secondary_asm(void);
 asm(".text\n secondary_asm:\n ldr x1, =stack2_top\n mov sp, x1\n b cpu1_entry\n"
@@ -100,6 +157,9 @@ void selftest_main(u64 dtb)
 #if FAULT_VERSION_MAJOR
 	CHECK(SMC(0x84000063, FFA_REQ).a[0] == 0x20000);
 	SMC(0x84000008);
+#endif
+#if NEGOTIATE_SLOW_MS
+	negotiate_slow_checks();
 #endif
 	CHECK((long)SMC(0x84000063, 0x80010001).a[0] == -1);	/* bit 31 set */
 	CHECK(SMC(0x84000063, FFA_REQ).a[0] == 0x10002);
