@@ -20,6 +20,8 @@ A scenario is a dict:
                kernel's own (build/linux/out, build/stock/out)
   initrd     test firmware only: an external initrd under build/
   build_target the make target that builds kernel_dir and initrd
+  uefi_vars  firmware "tpm" only: {NAME: SSDT under build/uefi} that
+             conduit-acpi.efi stores in the EFI variable NAME (mkfat.sh -V)
 """
 
 import os
@@ -245,6 +247,178 @@ SCENARIOS["tpm-error-pkvm"] = _tpm(
 SCENARIOS["tpm-slow-pkvm"] = _tpm(
     "pkvm", "the TPM partition answers each TPM_START after 1.5 s", fault="tpm-slow:1500",
     checks=["ima_tpm_bypass"])
+# EFI variables under pKVM (efivar-*), through the UEFI ACPI path of the
+# tpm-* boots (test SPMC with its TPM partition, EDK2, conduit-acpi.efi) but
+# without /init's TPM work. efivar-ssdt-pkvm: conduit-acpi.efi -v stores
+# uefi/ssdt-efivar.asl in a volatile EFI variable instead of installing it,
+# and efivar_ssdt= has the kernel load it from there: stock from
+# efisubsys_init(), patched from its FF-A conduit callback, once FF-A has
+# negotiated. dyndbg shows the ACPI scan creating the table's device.
+# efivar-slow-pkvm: the SPMC answers the call that ends FF-A's version
+# negotiation (under pKVM hyp_ffa_post_init()'s FFA_ID_GET, while pKVM
+# handles the host's FFA_VERSION) after 3 s, so on the patched kernel the
+# FF-A conduit is still pending when the late initcalls start, and the
+# test-only consumer asks for the secure boot mode from the init task then.
+# The test kernels tick periodically (HZ_PERIODIC), and only CPU 0 advances
+# jiffies: held at EL3 for 3 s it would stop every timeout, the 1 s barrier
+# before the late initcalls included (measured: the barrier then gave up
+# after 3 s, FF-A published 7 ms into the late level, before the consumer
+# ran). workqueue.unbound_cpus=1 keeps the unbound work items, the FF-A
+# re-probe (patched) and the deferred probe (stock) among them, on CPU 1.
+EFIVAR_SSDT = "CONDUITSSDT"
+EFIVAR_GUID = "ca69d875-6e60-4678-b5c4-01acd08ba004"   # uefi/conduit-acpi.c
+EFIVAR_SSDT_TABLE_ID, EFIVAR_SSDT_HID = "EFIVSSDT", "CNDT0001"  # uefi/ssdt-efivar.asl
+NEGOTIATE_SLOW_MS = 3000
+REPROBE_STILL_RUNS = (r"^conduit: re-probing deferred devices still runs after 1000 ms; "
+                      r"late initcalls go on without it$")
+
+
+def _efivar(mode, what, fault="none", append="", **extra):
+    return _variant(mode, f"UEFI, {what}", "tpm", append, tpm_fault=fault, timeout=300,
+                    **extra)
+
+
+SCENARIOS["efivar-ssdt-pkvm"] = _efivar(
+    "pkvm", f"an SSDT loaded from the EFI variable {EFIVAR_SSDT} (efivar_ssdt=)",
+    append=f'efivar_ssdt={EFIVAR_SSDT} dyndbg="func acpi_create_platform_device +p"',
+    uefi_vars={EFIVAR_SSDT: "efivar/ssdt-efivar.aml"},
+    checks=["uefi_acpi_boot", "pkvm_up", "efivar_ssdt_loaded", "efivar_ssdt_device",
+            "stock_efivar_ssdt_from_efisubsys_init", "patched_efivar_ssdt_after_ffa",
+            "patched_no_warnings"])
+SCENARIOS["efivar-slow-pkvm"] = _efivar(
+    "pkvm", f"FF-A's version negotiation answered after {NEGOTIATE_SLOW_MS} ms, "
+    "the secure boot mode asked for at late_initcall",
+    fault=f"negotiate-slow:{NEGOTIATE_SLOW_MS}",
+    append="conduit_early_consumer.secureboot=1 workqueue.unbound_cpus=1",
+    checks=["uefi_acpi_boot", "pkvm_up", "ffa_negotiation_slowed",
+            "stock_ffa_probes_at_late_initcall", "secureboot_not_unknown", "echo_ok",
+            "patched_no_warnings"])
+# The patched kernel's barrier before the late initcalls gives up after 1 s.
+SCENARIOS["efivar-slow-pkvm"]["known_warnings"].append(REPROBE_STILL_RUNS)
+
+
+def _kernel_lines(res):
+    """(time, text) of each kernel line of the boot's console log, also of
+    one glued to a line of /init's."""
+    try:
+        with open(res["log"], errors="replace") as f:
+            text = f.read()
+    except (KeyError, OSError):
+        return []
+    return [(float(m.group(1)), m.group(2).rstrip("\r"))
+            for m in re.finditer(r"\[\s*(\d+\.\d+)\] ([^\n]*)", text)]
+
+
+def _first_line(lines, pattern, after=None):
+    pat = re.compile(pattern)
+    for ts, text in lines:
+        if (after is None or ts >= after) and pat.search(text):
+            return ts, text
+    return None, None
+
+
+def efivar_ssdt_load(res):
+    """The efivar_ssdt load: (time of "loading SSDT from variable", time of
+    ACPICA's header line of the loaded table, the SSDT error lines)."""
+    lines = _kernel_lines(res)
+    at, _ = _first_line(lines, rf"^efi: loading SSDT from variable {EFIVAR_SSDT}-{EFIVAR_GUID}$")
+    # acpi_load_table(): "Host-directed Dynamic ACPI Table Load:", then
+    # acpi_tb_install_standard_table() prints the table's header.
+    dyn, _ = _first_line(lines, r"^ACPI: Host-directed Dynamic ACPI Table Load:$", at)
+    table, _ = _first_line(lines, rf"^ACPI: SSDT 0x[0-9A-F]+ [0-9A-F]+ \(v\d\d CONDUT "
+                           rf"{EFIVAR_SSDT_TABLE_ID} ", dyn)
+    errors = [t for _, t in lines if re.search(r"failed to load SSDT|efivar_ssdt:", t)]
+    return at, table, errors
+
+
+def check_efivar_ssdt_loaded(res):
+    """efivar_ssdt= found our variable and ACPICA loaded its table, with no
+    SSDT error."""
+    at, table, errors = efivar_ssdt_load(res)
+    ok = at is not None and table is not None and not errors
+    return ok, (f"'loading SSDT from variable {EFIVAR_SSDT}-{EFIVAR_GUID}' at {at}, "
+                f"dynamic load of SSDT '{EFIVAR_SSDT_TABLE_ID}' at {table}, "
+                f"errors: {errors[:2] or 'none'}")
+
+
+def check_efivar_ssdt_device(res):
+    """The ACPI scan enumerated the table's device after the load: a
+    platform device for its _HID (dyndbg on acpi_create_platform_device)."""
+    _, table, _ = efivar_ssdt_load(res)
+    dev, line = _first_line(_kernel_lines(res),
+                            rf"created platform device {EFIVAR_SSDT_HID}:00$", table)
+    ok = table is not None and dev is not None
+    return ok, f"table loaded at {table}, {line or f'no {EFIVAR_SSDT_HID}:00 platform device'}" + \
+        (f" at {dev}" if dev is not None else "")
+
+
+def check_stock_efivar_ssdt_from_efisubsys_init(res):
+    at, _, _ = efivar_ssdt_load(res)
+    efi = res["initcalls"].get("efisubsys_init", {})
+    ok = None not in (at, efi.get("start"), efi.get("end")) and efi["start"] <= at <= efi["end"]
+    return ok, f"loaded at {at}, efisubsys_init {efi.get('start')}..{efi.get('end')}"
+
+
+def check_patched_efivar_ssdt_after_ffa(res):
+    """The load waits for FF-A: it comes after efisubsys_init() has returned
+    and after the FF-A conduit is published (status 0)."""
+    at, _, _ = efivar_ssdt_load(res)
+    end = res["initcalls"].get("efisubsys_init", {}).get("end")
+    pub = first_event(res, "conduit", r"\bffa: final, status 0")
+    ok = None not in (at, end, pub) and end < at and pub <= at
+    return ok, f"loaded at {at}, efisubsys_init returned at {end}, FF-A conduit published at {pub}"
+
+
+FWLOG_LINE = re.compile(r"^fwlog: \d+ t=(\d+) cpu(\d+) EL(\d) (\w+)\((.*)$")
+
+
+def check_ffa_negotiation_slowed(res):
+    """The firmware log: one NEGOTIATE_SLOW, for FFA_ID_GET from EL2, the
+    first FF-A call after pKVM's own FFA_VERSION (hyp_ffa_init()) and
+    followed by FFA_FEATURES(RXTX_MAP64) (hyp_ffa_post_init()); its answer
+    came at least the delay later."""
+    try:
+        with open(res["log"][:-len(".log")] + ".fwlog", errors="replace") as f:
+            calls = [m.groups() for m in map(FWLOG_LINE.match, f) if m]
+    except OSError:
+        return False, "no firmware log"
+    slow = [i for i, c in enumerate(calls) if c[3] == "NEGOTIATE_SLOW"]
+    if len(slow) != 1:
+        return False, f"{len(slow)} NEGOTIATE_SLOW lines"
+    i = slow[0]
+    ffa = [c for c in calls[:i] if c[3].startswith("FFA_")]
+    rest = [c for c in calls[i + 1:] if c[1] == calls[i][1]]
+    what = f"NEGOTIATE_SLOW({calls[i][4]}"
+    if not ffa or ffa[-1][3] != "FFA_VERSION" or ffa[-1][2] != "2":
+        return False, f"{what}: the FF-A call before it is not pKVM's FFA_VERSION: {ffa[-1:]}"
+    if len(rest) < 2 or rest[0][3] != "FFA_ID_GET" or rest[0][2] != "2" or \
+            rest[1][3] != "FFA_FEATURES" or not rest[1][4].startswith("0xc4000066,"):
+        return False, f"{what}: not followed by FFA_ID_GET, FFA_FEATURES(RXTX_MAP64) from EL2"
+    waited = (int(rest[0][0]) - int(calls[i][0])) / 1000
+    return waited >= NEGOTIATE_SLOW_MS, f"{what}: FFA_ID_GET answered after {waited:.0f} ms"
+
+
+SECUREBOOT_LINE = re.compile(r"^conduit_early_consumer: secureboot: arch_get_secureboot\(\) = "
+                             r"(\d+), ffa conduit (-?\d+) before, (-?\d+) after$")
+
+
+def check_secureboot_not_unknown(res):
+    """The init task asked at late_initcall while the FF-A conduit was
+    pending (-11), waited, and the conduit was ready (0) after; the first
+    secure boot mode read is not "unknown"."""
+    first = next((w for _, who, w in res["events"] if who == "integrity" and
+                  w.startswith("integrity: secureboot mode")), None)
+    line = next(((ts, m) for ts, who, w in res["events"]
+                 if who == "early_consumer" and (m := SECUREBOOT_LINE.match(w))), None)
+    late = res.get("late_level_at")
+    pub = first_event(res, "conduit", r"\bffa: final, status")
+    why = (f"first '{first}', consumer: {line[1].group(0) if line else 'no line'}, "
+           f"late level at {late}, FF-A conduit published at {pub}")
+    ok = (first is not None and first != "integrity: secureboot mode unknown" and
+          line is not None and int(line[1].group(2)) == -11 and int(line[1].group(3)) == 0)
+    return ok, why
+
+
 SCENARIOS["early-consumer"] = {
     "title": "pKVM with a test-only consumer waiting from an early initcall",
     "machine": "virt,virtualization=on,gic-version=3",
@@ -367,9 +541,12 @@ def tpm_command(scen, cpu, build, base, image, append):
         if not os.path.exists(f):
             raise ScenarioError(f"no {f}: run 'make {target}'")
     initrd = scenario_initrd(scen, build)
+    # uefi_vars: {NAME: SSDT file under build/uefi} for conduit-acpi.efi -v
+    uefi_vars = [a for name, path in scen.get("uefi_vars", {}).items()
+                 for a in ("-V", f"{name}={os.path.join(build, 'uefi', path)}")]
     subprocess.run([os.path.join(HERE, "uefi", "mkfat.sh"), "-k", image, "-c", append,
                     "-o", base + ".fat", "-b", os.path.join(build, "uefi")] +
-                   (["-i", initrd] if initrd else []),
+                   (["-i", initrd] if initrd else []) + uefi_vars,
                    check=True, capture_output=True, text=True)
     virt = "on" if "virtualization=on" in scen["machine"] else "off"
     return [os.path.join(FIRMWARE_DIR, "boot.sh"), "-k", uefi, "-F", firmware,
@@ -1024,6 +1201,23 @@ CHECKS = {
     "tpm_crb_fails_without_ffa": ("any", check_tpm_crb_fails_without_ffa,
                                   "built-in tpm_crb probes without the modular tpm_crb_ffa "
                                   "and fails with -ETIME"),
+    # efivar-* (EFI variables under pKVM)
+    "efivar_ssdt_loaded": ("any", check_efivar_ssdt_loaded,
+                           f"efivar_ssdt= loads the SSDT in {EFIVAR_SSDT}: ACPICA loads "
+                           f"'{EFIVAR_SSDT_TABLE_ID}', no SSDT errors"),
+    "efivar_ssdt_device": ("any", check_efivar_ssdt_device,
+                           f"the loaded SSDT's device is enumerated ({EFIVAR_SSDT_HID}:00)"),
+    "stock_efivar_ssdt_from_efisubsys_init": ("stock", check_stock_efivar_ssdt_from_efisubsys_init,
+                                              "the SSDT is loaded from efisubsys_init()"),
+    "patched_efivar_ssdt_after_ffa": ("patched", check_patched_efivar_ssdt_after_ffa,
+                                      "the SSDT is loaded once the FF-A conduit is published, "
+                                      "after efisubsys_init()"),
+    "ffa_negotiation_slowed": ("any", check_ffa_negotiation_slowed,
+                               "the SPMC answers hyp_ffa_post_init()'s FFA_ID_GET, and so the "
+                               f"host's FF-A negotiation, after {NEGOTIATE_SLOW_MS} ms"),
+    "secureboot_not_unknown": ("patched", check_secureboot_not_unknown,
+                               "secure boot mode asked at late_initcall while FF-A is pending: "
+                               "the init task waits, the mode is not 'unknown'"),
     "patched_echo_reports_failure": ("patched", check_echo_fails,
                                      "the echo client reports the firmware's BUSY"),
     "stock_ffa_probes_at_late_initcall": (

@@ -7,6 +7,9 @@
 #                                      outside the clone, keyed by its inputs)
 #                conduit-acpi.efi      our application (gnu-efi, trixie)
 #                tpm2.aml ssdt-tpm.aml the TPM2 table and the SSDT (iasl)
+#                efivar/ssdt-efivar.aml an SSDT for an EFI variable, not a
+#                                      table to install: kept out of the
+#                                      *.aml that mkfat.sh installs
 #   make uefi-boot   one ACPI boot through the test SPMC and UEFI
 #                UEFI_KERNEL=Image (default: the patched kernel)
 #                UEFI_APPEND="..." (added to console=ttyAMA0)
@@ -24,7 +27,8 @@ UEFI_CFLAGS := -O2 -Wall -Wextra -Werror -ffreestanding -fpic -fshort-wchar \
 
 .PHONY: uefi uefi-firmware uefi-boot
 
-uefi: uefi-firmware $(UEFI_OUT)/conduit-acpi.efi $(UEFI_OUT)/tpm2.aml $(UEFI_OUT)/ssdt-tpm.aml
+uefi: uefi-firmware $(UEFI_OUT)/conduit-acpi.efi $(UEFI_OUT)/tpm2.aml $(UEFI_OUT)/ssdt-tpm.aml \
+	$(UEFI_OUT)/efivar/ssdt-efivar.aml
 
 uefi-firmware: deps
 	@$(UEFI_SRC)/build.sh $(BUILD)
@@ -53,6 +57,11 @@ $(UEFI_OUT)/tpm2.aml: $(UEFI_SRC)/tpm2.asl
 	@iasl -G -vs -p $(basename $@) $< >$(basename $@).log 2>&1 || { cat $(basename $@).log; exit 1; }
 $(UEFI_OUT)/ssdt-tpm.aml: $(UEFI_SRC)/ssdt-tpm.asl
 	@mkdir -p $(UEFI_OUT)
+	@iasl -vs -p $(basename $@) $< >$(basename $@).log 2>&1 || { cat $(basename $@).log; exit 1; }
+# The SSDT that conduit-acpi.efi -v stores in an EFI variable for
+# efivar_ssdt= (mkfat.sh -V), in a directory of its own.
+$(UEFI_OUT)/efivar/ssdt-efivar.aml: $(UEFI_SRC)/ssdt-efivar.asl
+	@mkdir -p $(dir $@)
 	@iasl -vs -p $(basename $@) $< >$(basename $@).log 2>&1 || { cat $(basename $@).log; exit 1; }
 
 # An initrd for the EFI stub: the same /init as the built-in initramfs.

@@ -3,7 +3,7 @@
  * conduit-acpi.efi: make QEMU's ACPI tables fit a boot through the conduit
  * test firmware, then add tables of our own, before the Shell starts Linux.
  *
- *   conduit-acpi.efi [TABLE.aml ...]
+ *   conduit-acpi.efi [-v NAME SSDT.aml ...] [TABLE.aml ...]
  *
  * 1. Finds the RSDP through the ACPI 2.0 configuration table, then the
  *    XSDT and the FADT.
@@ -11,12 +11,16 @@
  *    loaded from) through EFI_ACPI_TABLE_PROTOCOL: checks its header
  *    (length = file size, checksum) first, and refuses a second table of a
  *    signature that is already there (SSDTs excepted).
+ *    -v NAME SSDT.aml does not install SSDT.aml: it checks it the same way
+ *    (and that it is an SSDT), stores it in the volatile variable NAME of
+ *    our vendor GUID (boot services and runtime access), for Linux's
+ *    efivar_ssdt=NAME (at most 15 characters there), and reads it back.
  * 3. Sets bit 0 (PSCI compliant) and clears bit 1 (PSCI_USE_HVC, so SMC) of
  *    the FADT's ARM boot architecture flags and corrects its checksum. With
  *    secure=on and -bios QEMU provides no PSCI itself and its FADT says "no
  *    PSCI"; the test firmware at EL3 does provide PSCI, through SMC.
  * 4. Walks the XSDT again and checks every table it touched is there with a
- *    valid checksum.
+ *    valid checksum, and that no table stored with -v is in it.
  *
  * Every step prints one line starting with "conduit-acpi: "; a failure
  * prints "conduit-acpi: FAILED: <why>" and returns an error status, which
@@ -34,6 +38,7 @@
 	} while (0)
 
 #define MAX_TABLES 16
+#define MAX_VARS 4
 
 struct acpi_rsdp {
 	CHAR8 signature[8];
@@ -79,6 +84,13 @@ struct acpi_table_protocol {
 };
 
 static EFI_GUID acpi20_guid = ACPI_20_TABLE_GUID;
+/* The vendor GUID of the variables -v sets: ca69d875-6e60-4678-b5c4-01acd08ba004 */
+static EFI_GUID conduit_var_guid = {
+	0xca69d875, 0x6e60, 0x4678,
+	{ 0xb5, 0xc4, 0x01, 0xac, 0xd0, 0x8b, 0xa0, 0x04 }
+};
+/* Volatile: gone at the next reset, as a test boot wants it. */
+#define VAR_ATTRS	(EFI_VARIABLE_BOOTSERVICE_ACCESS | EFI_VARIABLE_RUNTIME_ACCESS)
 static EFI_GUID acpi_table_protocol_guid = {
 	0xffe06bdd, 0x6107, 0x46a6,
 	{ 0x7b, 0xb2, 0x5a, 0x9c, 0x7e, 0xc5, 0x27, 0x5c }
@@ -233,6 +245,36 @@ static EFI_STATUS read_file(EFI_HANDLE image, CHAR16 *path, VOID **buf, UINTN *s
 	return EFI_SUCCESS;
 }
 
+/*
+ * Read the ACPI table in PATH and check its header: length = file size,
+ * checksum. On success *buf holds the table (FreePool() it) and sig its
+ * signature.
+ */
+static EFI_STATUS read_table(EFI_HANDLE image, CHAR16 *path, VOID **buf, UINTN *size,
+			     CHAR8 sig[5])
+{
+	struct acpi_header *h;
+	EFI_STATUS st;
+
+	st = read_file(image, path, buf, size);
+	if (EFI_ERROR(st))
+		return st;
+	h = *buf;
+	if (*size < sizeof(*h) || h->length != *size) {
+		Print(TAG L"FAILED: %s: %ld bytes, header says %d: not an ACPI table\n",
+		      path, (UINT64)*size, *size < sizeof(*h) ? 0 : h->length);
+		FreePool(*buf);
+		return EFI_COMPROMISED_DATA;
+	}
+	sig_str(h->signature, sig);
+	if (sum8(h, *size)) {
+		Print(TAG L"FAILED: %s: %a table with a bad checksum\n", path, sig);
+		FreePool(*buf);
+		return EFI_CRC_ERROR;
+	}
+	return EFI_SUCCESS;
+}
+
 static EFI_STATUS install_table(EFI_HANDLE image, struct acpi_table_protocol *proto,
 				struct acpi_header *xsdt, UINTN entries, CHAR16 *path,
 				CHAR8 sig[5])
@@ -243,22 +285,10 @@ static EFI_STATUS install_table(EFI_HANDLE image, struct acpi_table_protocol *pr
 	VOID *buf;
 	CHAR8 s[5];
 
-	st = read_file(image, path, &buf, &size);
+	st = read_table(image, path, &buf, &size, sig);
 	if (EFI_ERROR(st))
 		return st;
 	h = buf;
-	if (size < sizeof(*h) || h->length != size) {
-		st = EFI_COMPROMISED_DATA;
-		Print(TAG L"FAILED: %s: %ld bytes, header says %d: not an ACPI table\n",
-		      path, (UINT64)size, size < sizeof(*h) ? 0 : h->length);
-		goto out;
-	}
-	sig_str(h->signature, sig);
-	if (sum8(h, size)) {
-		st = EFI_CRC_ERROR;
-		Print(TAG L"FAILED: %s: %a table with a bad checksum\n", path, sig);
-		goto out;
-	}
 	if (!sig_is(h, "SSDT") && find_table(xsdt, entries, h->signature)) {
 		st = EFI_ALREADY_STARTED;
 		Print(TAG L"FAILED: %s: the firmware already has a %a table\n", path, sig);
@@ -294,6 +324,70 @@ out:
 	return st;
 }
 
+/*
+ * -v NAME PATH: store the SSDT in PATH in the variable NAME, and read it
+ * back as the kernel will, through GetVariable(). The table is not
+ * installed; its OEM table ID goes to id, for the final check that it is
+ * not in the XSDT.
+ */
+static EFI_STATUS set_var_table(EFI_HANDLE image, CHAR16 *name, CHAR16 *path, CHAR8 id[9])
+{
+	UINTN size, got = 0;
+	VOID *buf, *back = NULL;
+	EFI_STATUS st;
+	UINT32 attrs;
+	CHAR8 sig[5];
+
+	st = read_table(image, path, &buf, &size, sig);
+	if (EFI_ERROR(st))
+		return st;
+	CopyMem(id, ((struct acpi_header *)buf)->oem_table_id, 8);
+	id[8] = 0;
+	if (!sig_is(buf, "SSDT")) {
+		st = EFI_UNSUPPORTED;
+		Print(TAG L"FAILED: %s: %a table: -v stores SSDTs only\n", path, sig);
+		goto out;
+	}
+	st = uefi_call_wrapper(RT->SetVariable, 5, name, &conduit_var_guid, VAR_ATTRS,
+			       size, buf);
+	if (EFI_ERROR(st)) {
+		Print(TAG L"FAILED: setting variable %s-%g from %s: %r\n", name,
+		      &conduit_var_guid, path, st);
+		goto out;
+	}
+	st = uefi_call_wrapper(RT->GetVariable, 5, name, &conduit_var_guid, &attrs, &got, NULL);
+	if (st != EFI_BUFFER_TOO_SMALL || got != size) {
+		Print(TAG L"FAILED: variable %s-%g: size query %r, %ld bytes (stored %ld)\n",
+		      name, &conduit_var_guid, st, (UINT64)got, (UINT64)size);
+		st = EFI_ERROR(st) && st != EFI_BUFFER_TOO_SMALL ? st : EFI_VOLUME_CORRUPTED;
+		goto out;
+	}
+	back = AllocatePool(got);
+	if (!back) {
+		st = EFI_OUT_OF_RESOURCES;
+		Print(TAG L"FAILED: no memory to read back %s (%ld bytes)\n", name, (UINT64)got);
+		goto out;
+	}
+	st = uefi_call_wrapper(RT->GetVariable, 5, name, &conduit_var_guid, &attrs, &got, back);
+	if (EFI_ERROR(st) || got != size || attrs != VAR_ATTRS || CompareMem(back, buf, size)) {
+		Print(TAG L"FAILED: variable %s-%g read back: %r, %ld bytes, attributes 0x%x%a\n",
+		      name, &conduit_var_guid, st, (UINT64)got, attrs,
+		      !EFI_ERROR(st) && got == size && CompareMem(back, buf, size) ?
+		      ", other contents" : "");
+		st = EFI_ERROR(st) ? st : EFI_VOLUME_CORRUPTED;
+		goto out;
+	}
+	Print(TAG L"%s: SSDT rev %d, %ld bytes, OEM table id '%a': stored in variable %s-%g "
+	      L"(attributes 0x%x: volatile, boot services and runtime), read back, not installed\n",
+	      path, ((struct acpi_header *)buf)->revision, (UINT64)size, id, name,
+	      &conduit_var_guid, attrs);
+out:
+	if (back)
+		FreePool(back);
+	FreePool(buf);	/* SetVariable() keeps a copy */
+	return st;
+}
+
 static EFI_STATUS fix_fadt(struct acpi_header *fadt)
 {
 	UINT8 *f = (UINT8 *)fadt;
@@ -318,17 +412,29 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct acpi_table_protocol *proto = NULL;
 	struct acpi_header *xsdt, *fadt, *h;
-	CHAR8 sigs[MAX_TABLES][5], s[5], id[9];
-	CHAR16 **argv;
+	CHAR8 sigs[MAX_TABLES][5], s[5], id[9], var_ids[MAX_VARS][9];
+	CHAR16 **argv, *tables[MAX_TABLES], *var_names[MAX_VARS], *var_paths[MAX_VARS];
 	EFI_STATUS st;
-	UINTN entries, i;
-	INTN argc, n;
+	UINTN entries, i, j, n = 0, nvars = 0;
+	INTN argc, a;
 
 	InitializeLib(image, systab);
 	argc = GetShellArgcArgv(image, &argv);
-	n = argc > 1 ? argc - 1 : 0;
-	if (n > MAX_TABLES)
-		FAIL(EFI_INVALID_PARAMETER, L"%ld tables given, at most %d", (UINT64)n, MAX_TABLES);
+	for (a = 1; a < argc; a++) {
+		if (!StrCmp(argv[a], L"-v")) {
+			if (a + 2 >= argc)
+				FAIL(EFI_INVALID_PARAMETER, L"-v wants a variable name and a file");
+			if (nvars == MAX_VARS)
+				FAIL(EFI_INVALID_PARAMETER, L"more than %d -v options", MAX_VARS);
+			var_names[nvars] = argv[a + 1];
+			var_paths[nvars++] = argv[a + 2];
+			a += 2;
+			continue;
+		}
+		if (n == MAX_TABLES)
+			FAIL(EFI_INVALID_PARAMETER, L"more than %d tables given", MAX_TABLES);
+		tables[n++] = argv[a];
+	}
 
 	st = locate(&xsdt, &entries, &fadt);
 	if (EFI_ERROR(st))
@@ -344,12 +450,17 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		if (EFI_ERROR(st) || !proto)
 			FAIL(EFI_ERROR(st) ? st : EFI_NOT_FOUND, L"no EFI_ACPI_TABLE_PROTOCOL: %r", st);
 	}
-	for (i = 0; i < (UINTN)n; i++) {
-		st = install_table(image, proto, xsdt, entries, argv[i + 1], sigs[i]);
+	for (i = 0; i < n; i++) {
+		st = install_table(image, proto, xsdt, entries, tables[i], sigs[i]);
 		if (EFI_ERROR(st))
 			return st;
 		/* Installing may have replaced the XSDT. */
 		st = locate(&xsdt, &entries, &fadt);
+		if (EFI_ERROR(st))
+			return st;
+	}
+	for (i = 0; i < nvars; i++) {
+		st = set_var_table(image, var_names[i], var_paths[i], var_ids[i]);
 		if (EFI_ERROR(st))
 			return st;
 	}
@@ -371,10 +482,18 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (!(((UINT8 *)fadt)[FADT_ARM_BOOT_ARCH] & ARM_PSCI_COMPLIANT) ||
 	    (((UINT8 *)fadt)[FADT_ARM_BOOT_ARCH] & ARM_PSCI_USE_HVC))
 		FAIL(EFI_COMPROMISED_DATA, L"the FADT Linux will find does not say PSCI over SMC");
-	for (i = 0; i < (UINTN)n; i++)
+	for (i = 0; i < n; i++)
 		if (!find_table(xsdt, entries, sigs[i]))
 			FAIL(EFI_NOT_FOUND, L"%a is not in the XSDT after installing it", sigs[i]);
-	Print(TAG L"OK: %ld XSDT tables, all checksums valid, FADT says PSCI over SMC\n",
-	      (UINT64)entries);
+	/* A table stored with -v must reach Linux through its variable only. */
+	for (i = 0; i < entries; i++) {
+		h = xsdt_entry(xsdt, i);
+		for (j = 0; h && sig_is(h, "SSDT") && j < nvars; j++)
+			if (!CompareMem(h->oem_table_id, var_ids[j], 8))
+				FAIL(EFI_ALREADY_STARTED, L"an SSDT '%a' is in the XSDT: the one in %s "
+				     L"would not be told apart", var_ids[j], var_names[j]);
+	}
+	Print(TAG L"OK: %ld XSDT tables, all checksums valid, FADT says PSCI over SMC%a\n",
+	      (UINT64)entries, nvars ? ", no variable's SSDT among them" : "");
 	return EFI_SUCCESS;
 }

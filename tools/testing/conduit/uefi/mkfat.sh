@@ -6,7 +6,7 @@
 # the TPM2 table and the SSDT) and then starts the kernel's EFI stub.
 #
 # usage: mkfat.sh -o OUT.img -k Image [-c CMDLINE] [-i INITRD] [-b DIR]
-#                 [-A "APP ARGS"] [-n]
+#                 [-A "APP ARGS"] [-V NAME=SSDT.aml ...] [-n]
 #
 #  -k  the kernel Image (copied as \Image)
 #  -c  the kernel command line (default: console=ttyAMA0)
@@ -16,10 +16,16 @@
 #      build/uefi of this clone, where `make uefi` puts them)
 #  -A  the application's arguments (default: every *.aml of -b, tpm2.aml
 #      first), e.g. to test its failure path
+#  -V  an SSDT for the EFI variable NAME, not a table to install: copied to
+#      the volume (by its base name, which must not clash with a table's),
+#      and "-v NAME <base name>" goes before the application's arguments,
+#      so that conduit-acpi.efi stores it (Linux: efivar_ssdt=NAME); may be
+#      given more than once
 #  -n  no application: startup.nsh starts the kernel on QEMU's tables as
 #      they are (no PSCI in the FADT, no TPM)
 #
-# Layout: \startup.nsh, \conduit-acpi.efi, \*.aml, \Image, \initrd.cpio.
+# Layout: \startup.nsh, \conduit-acpi.efi, \*.aml, the -V files, \Image,
+# \initrd.cpio.
 # startup.nsh prints "conduit-acpi: FAILED ..." and resets the machine
 # (PSCI SYSTEM_RESET: the test firmware ends QEMU with status 3) when the
 # application fails or the EFI stub returns, so a boot never goes on
@@ -30,8 +36,8 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 out= kernel= cmdline=console=ttyAMA0 initrd= dir=$here/../../../../build/uefi
-appargs= noapp=
-while getopts o:k:c:i:b:A:n opt; do
+appargs= noapp= vars= varargs=
+while getopts o:k:c:i:b:A:V:n opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	k) kernel=$OPTARG ;;
@@ -39,6 +45,7 @@ while getopts o:k:c:i:b:A:n opt; do
 	i) initrd=$OPTARG ;;
 	b) dir=$OPTARG ;;
 	A) appargs=$OPTARG ;;
+	V) vars="$vars${vars:+ }$OPTARG" ;;
 	n) noapp=1 ;;
 	*) sed -n '2,/^set/p' "$0" | sed 's/^# \{0,1\}//;/^set/d' >&2; exit 2 ;;
 	esac
@@ -57,6 +64,18 @@ if [ -z "$noapp" ]; then
 	tables="$dir/tpm2.aml $(ls "$dir"/*.aml | grep -v '/tpm2\.aml$' || true)"
 	[ -n "$appargs" ] || for t in $tables; do appargs="$appargs${appargs:+ }$(basename "$t")"; done
 fi
+for v in $vars; do
+	[ -z "$noapp" ] || die "-V needs the application: not with -n"
+	name=${v%%=*} file=${v#*=}
+	[ -n "$name" ] && [ "$name" != "$v" ] && [ -n "$file" ] || die "-V wants NAME=FILE, not $v"
+	[ -r "$file" ] || die "no $file for the variable $name: run 'make uefi'"
+	for t in $tables; do
+		[ "$(basename "$t")" != "$(basename "$file")" ] ||
+			die "-V $v: $(basename "$file") is also a table to install"
+	done
+	varargs="$varargs${varargs:+ }-v $name $(basename "$file")"
+done
+[ -z "$varargs" ] || appargs="$varargs${appargs:+ }$appargs"
 # A '^' or a '%' would be taken by the Shell's script parser.
 case $cmdline in *'^'*|*'%'*) die "the command line may not hold '^' or '%'" ;; esac
 
@@ -87,6 +106,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 files="$tmp/startup.nsh $kernel $initrd"
 [ -n "$noapp" ] || files="$files $dir/conduit-acpi.efi $tables"
+for v in $vars; do files="$files ${v#*=}"; done
 kib=0
 for f in $files; do kib=$(( kib + ($(stat -L -c %s "$f") + 1023) / 1024 )); done
 # FAT32 wants at least 65525 clusters: 64 MiB with 512-byte clusters.
@@ -102,4 +122,5 @@ mcopy -i "$out" "$kernel" ::/Image
 if [ -z "$noapp" ]; then
 	mcopy -i "$out" "$dir/conduit-acpi.efi" ::/conduit-acpi.efi
 	for t in $tables; do mcopy -i "$out" "$t" "::/$(basename "$t")"; done
+	for v in $vars; do mcopy -i "$out" "${v#*=}" "::/$(basename "${v#*=}")"; done
 fi
