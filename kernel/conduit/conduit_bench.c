@@ -199,11 +199,11 @@ static int conduit_bench_fastpath(const char *where)
 /*
  * Boot latency probes. Callbacks queued on a conduit run from its work item
  * in registration order. The first block on the FF-A proxy conduit is
- * registered at core_initcall, before any consumer outside the core's own
- * level can register, so it runs first; the last one at device_initcall,
- * after the consumers of the earlier levels, so it runs after theirs (pKVM
- * publishes at device_initcall_sync). Times are on the boot clock, as the
- * core's publish times.
+ * registered at core_initcall, before the consumers of the later levels,
+ * so it runs before theirs; the last one at device_initcall, the level
+ * before pKVM publishes, so it runs after the callbacks of every consumer
+ * registered before. Times are on the boot clock, as the core's publish
+ * times.
  */
 static u64 bench_host_first_ns, bench_host_last_ns, bench_ffa_first_ns;
 
@@ -245,8 +245,8 @@ static int __init conduit_bench_last_probe(void)
 device_initcall(conduit_bench_last_probe);
 
 /*
- * Both conduits are final by now; their callbacks run from work items,
- * which the end of initcalls flushes later than this: flush them here.
+ * Callbacks run from the conduits' work items, which the end of initcalls
+ * flushes only after this level: flush them here before reading the times.
  */
 static int __init conduit_bench_boot(void)
 {
