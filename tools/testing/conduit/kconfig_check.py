@@ -48,6 +48,7 @@ SYMBOLS = [
     "FIRMWARE_CONDUIT_GATE_FFA_PROXY",
     "FIRMWARE_CONDUIT_GATE_FFA",
     "FIRMWARE_CONDUIT_KUNIT_TEST",
+    "FIRMWARE_CONDUIT_KUNIT_LOCKDEP_TEST",
     "FIRMWARE_CONDUIT_BENCH",
     "SAMPLE_CONDUIT_EARLY_CONSUMER",
     "SAMPLE_FFA_ECHO",
@@ -76,6 +77,8 @@ CITE = {
                                   "unrelated functionality)."),
     "kunit-help": ("kernel/conduit/Kconfig",
                    "Builds the KUnit suite for the firmware conduit core"),
+    "lockdep-case-off": ("kernel/conduit/Kconfig",
+                         "so the case is never part of KUNIT_ALL_TESTS"),
     "bench-help": ("kernel/conduit/Kconfig",
                    "Test-only. Booted with conduit_bench.run=1"),
     "early-help": ("samples/conduit/Kconfig", "Test-only."),
@@ -85,7 +88,8 @@ CITE = {
 # The test-only options: off unless asked for. Their help says "Test-only"
 # and "If unsure, say N", and none has a default (bench-help, early-help,
 # echo-help), so no case below turns them on.
-TEST_ONLY_OFF = {"FIRMWARE_CONDUIT_BENCH": "n", "SAMPLE_CONDUIT_EARLY_CONSUMER": "n",
+TEST_ONLY_OFF = {"FIRMWARE_CONDUIT_BENCH": "n", "FIRMWARE_CONDUIT_KUNIT_LOCKDEP_TEST": "n",
+                 "SAMPLE_CONDUIT_EARLY_CONSUMER": "n",
                  "SAMPLE_FFA_ECHO": "n"}
 
 
@@ -136,12 +140,13 @@ CASES = [
     # KUnit's rules for a suite's Kconfig entry: it must "have a default
     # value of CONFIG_KUNIT_ALL_TESTS", so with KVM=y (the core there for
     # its own sake) the suite is built in; the bench stays off.
-    case("kunit-all", "defconfig + KUNIT=y KUNIT_ALL_TESTS=y",
-         ["--enable", "KUNIT", "--enable", "KUNIT_ALL_TESTS"],
-         {"KVM": "y", "ARM_FFA_TRANSPORT": "n", "KUNIT": "y", "KUNIT_ALL_TESTS": "y"},
+    case("kunit-all", "defconfig + KUNIT=y KUNIT_ALL_TESTS=y PROVE_LOCKING=y",
+         ["--enable", "KUNIT", "--enable", "KUNIT_ALL_TESTS", "--enable", "PROVE_LOCKING"],
+         {"KVM": "y", "ARM_FFA_TRANSPORT": "n", "KUNIT": "y", "KUNIT_ALL_TESTS": "y",
+          "PROVE_LOCKING": "y"},
          {"FIRMWARE_CONDUIT": "y", "FIRMWARE_CONDUIT_GATE_FFA_PROXY": "y",
           "FIRMWARE_CONDUIT_GATE_FFA": "n", "FIRMWARE_CONDUIT_KUNIT_TEST": "y"},
-         ["kunit-default", "kunit-help", "ffa-proxy", "bench-help"]),
+         ["kunit-default", "kunit-help", "ffa-proxy", "bench-help", "lockdep-case-off"]),
     # With KVM=y the core is always there, which hides whether the FF-A
     # core selects it. Without KVM: FF-A built in selects the core and
     # gates its conduit; the FF-A proxy conduit has no gatekeeper.
