@@ -335,9 +335,12 @@ def efivar_ssdt_load(res):
     lines = _kernel_lines(res)
     at, _ = _first_line(lines, rf"^efi: loading SSDT from variable {EFIVAR_SSDT}-{EFIVAR_GUID}$")
     # acpi_load_table(): "Host-directed Dynamic ACPI Table Load:", then
-    # acpi_tb_install_standard_table() prints the table's header.
+    # acpi_tb_install_standard_table() prints the table's header: "ACPI: "
+    # and the rest as a continuation, which a line from another CPU can
+    # cut off into a record of its own (seen on the patched kernel, whose
+    # load runs beside the FF-A partitions' probes).
     dyn, _ = _first_line(lines, r"^ACPI: Host-directed Dynamic ACPI Table Load:$", at)
-    header = rf"^ACPI: SSDT 0x[0-9A-F]+ [0-9A-F]+ \(v\d\d CONDUT {EFIVAR_SSDT_TABLE_ID} "
+    header = rf"^(ACPI: )?SSDT 0x[0-9A-F]+ [0-9A-F]+ \(v\d\d CONDUT {EFIVAR_SSDT_TABLE_ID} "
     table, _ = _first_line(lines, header, dyn)
     errors = [t for _, t in lines if re.search(r"failed to load SSDT|efivar_ssdt:", t)]
     # conduit-acpi.efi -v does not install it: not among the boot's tables
