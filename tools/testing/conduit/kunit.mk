@@ -59,7 +59,8 @@ kunit: tree
 		$(KUNIT_BUILD)/kunit.out | tail -n 100; \
 	if [ ! -s $(KUNIT_BUILD)/test.log ]; then tail -n 40 $(KUNIT_BUILD)/kunit.out; fi; \
 	if [ -f $(KUNIT_BUILD)/test.log ]; then mv $(KUNIT_BUILD)/test.log $(KUNIT_BUILD)/test-main.log; fi; \
-	lrc=0; if [ -s $(KUNIT_BUILD)/test-main.log ]; then \
+	lrc="not run, no log of the first boot"; if [ -s $(KUNIT_BUILD)/test-main.log ]; then \
+		lrc=0; \
 		cd $(KTREE) && ./tools/testing/kunit/kunit.py exec --build_dir=$(KUNIT_BUILD) \
 			firmware_conduit_lockdep > $(KUNIT_BUILD)/kunit-lockdep.out 2>&1 || lrc=$$?; \
 		grep -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED|CRASHED)\]|Testing complete)' \
@@ -68,7 +69,7 @@ kunit: tree
 	fi; \
 	ok=0; $(PY) $(KUNIT_DIR)kunit_results.py kunit $(KUNIT_BUILD)/test-main.log $$rc \
 		$(RESULTS)/kunit.txt || ok=1; \
-	$(PY) $(KUNIT_DIR)kunit_results.py lockdep $(KUNIT_BUILD)/test-lockdep.log $$lrc \
+	$(PY) $(KUNIT_DIR)kunit_results.py lockdep $(KUNIT_BUILD)/test-lockdep.log "$$lrc" \
 		$(RESULTS)/kunit.txt || ok=1; \
 	exit $$ok
 
