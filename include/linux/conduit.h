@@ -10,6 +10,7 @@
 
 #include <linux/cache.h>
 #include <linux/compiler.h>
+#include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/types.h>
 #include <asm/barrier.h>
@@ -59,10 +60,10 @@ typedef void (*conduit_ready_fn)(struct conduit_ready_block *crb, int status);
 /**
  * struct conduit_ready_block - a consumer's registration on a conduit
  * @ready: callback run once the conduit is final
- * @node: private to the core; zero before the block is registered
  *
  * A block is registered once and for good: it lives in static storage, is
- * never freed and is never __initdata (see the documentation).
+ * never freed and is never __initdata (see the documentation). Its private
+ * part is zero before the block is registered.
  */
 struct conduit_ready_block {
 	conduit_ready_fn ready;
@@ -129,24 +130,10 @@ static __always_inline int conduit_status(enum conduit_id id)
 	return likely(word <= 0) ? word : -EAGAIN;
 }
 
-/**
- * wait_for_conduit() - sleep until a conduit is final
- * @id: the conduit
- *
- * On a final conduit this is a bound check and one acquire load. Otherwise
- * the caller sleeps until the gatekeeper publishes, or until the end of
- * initcalls fails the conduit with -ENOLINK. A wait that cannot end is
- * refused with -EDEADLK instead (see the documentation for when).
- *
- * Context: process context, may sleep.
- * Return: the published status (0 or a negative errno), -ENOLINK if the
- * gatekeeper never published, -EINVAL for a bad @id, -EDEADLK.
- */
-static __always_inline int wait_for_conduit(enum conduit_id id)
+static __always_inline int __wait_for_conduit_fast(enum conduit_id id)
 {
 	int word;
 
-	might_sleep();
 	if (likely((unsigned int)id < CONDUIT_NR)) {
 		word = conduit_word(id);
 		if (likely(word <= 0))
@@ -154,6 +141,27 @@ static __always_inline int wait_for_conduit(enum conduit_id id)
 	}
 	return __wait_for_conduit(id);
 }
+
+/**
+ * wait_for_conduit() - sleep until a conduit is final
+ * @id: the conduit
+ *
+ * On a final conduit this is a bound check and one acquire load; with
+ * CONFIG_DEBUG_ATOMIC_SLEEP, __might_sleep() first reports the caller's
+ * file and line if it may not sleep. Otherwise the caller sleeps until the
+ * gatekeeper publishes, or until the end of initcalls fails the conduit
+ * with -ENOLINK. A wait that cannot end is refused with -EDEADLK instead
+ * (see the documentation for when).
+ *
+ * Context: process context, may sleep.
+ * Return: the published status (0 or a negative errno), -ENOLINK if the
+ * gatekeeper never published, -EINVAL for a bad @id, -EDEADLK.
+ */
+#define wait_for_conduit(id)						\
+({									\
+	__might_sleep(__FILE__, __LINE__);				\
+	__wait_for_conduit_fast(id);					\
+})
 
 #else /* !CONFIG_FIRMWARE_CONDUIT */
 

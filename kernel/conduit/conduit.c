@@ -24,6 +24,7 @@
 #include <linux/lockdep.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
@@ -237,6 +238,7 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 	struct wait_queue_entry wq_entry;
 	int word;
 
+	might_sleep();
 	/* Pairs with smp_store_release() in conduit_settle(). */
 	word = smp_load_acquire(c->word);
 	if (word <= 0)
@@ -478,8 +480,11 @@ int conduit_ready_or_defer(struct device *dev, enum conduit_id id)
 {
 	if ((unsigned int)id >= CONDUIT_NR)
 		return __conduit_bad_id(id);
-	if (!dev)
+	if (!dev) {
+		conduit_misuse(&conduits[id], "no device", -EINVAL,
+			       __builtin_return_address(0));
 		return -EINVAL;
+	}
 	return conduit_defer_one(&conduits[id], dev);
 }
 EXPORT_SYMBOL_GPL(conduit_ready_or_defer);

@@ -138,26 +138,39 @@ subsys_initcall_sync(conduit_early_efi_vars);
 
 static bool secureboot;
 module_param(secureboot, bool, 0444);
-MODULE_PARM_DESC(secureboot, "Ask for the secure boot mode from the init task at late_initcall");
+MODULE_PARM_DESC(secureboot, "Ask for the secure boot mode from the init task while FF-A may be pending");
 
-/*
- * Booted with conduit_early_consumer.secureboot=1, the init task asks for
- * the secure boot mode at the start of the late initcalls, as IMA's
- * policy and module signature enforcement do. If the FF-A conduit is still
- * pending then (an SPMC that answers slowly), the answer must wait for it
- * and must not be "unknown" for the rest of the boot.
- */
-static int __init conduit_late_secureboot(void)
+static void __init conduit_ask_secureboot(const char *where)
 {
 	int before;
 	bool on;
 
 	if (!secureboot || !efi_enabled(EFI_RUNTIME_SERVICES))
-		return 0;
+		return;
 	before = conduit_status(CONDUIT_FFA);
 	on = arch_get_secureboot();
-	pr_info("secureboot: arch_get_secureboot() = %d, ffa conduit %d before, %d after\n",
-		on, before, conduit_status(CONDUIT_FFA));
+	pr_info("secureboot: %s: arch_get_secureboot() = %d, ffa conduit %d before, %d after\n",
+		where, on, before, conduit_status(CONDUIT_FFA));
+}
+
+/*
+ * Booted with conduit_early_consumer.secureboot=1, the init task asks for
+ * the secure boot mode twice while the FF-A conduit may be pending, as
+ * IMA's policy and module signature enforcement do. Right after
+ * efisubsys_init() no re-probe runs, so EFI refuses the read: the answer
+ * is "unknown" and must not be cached. After finalize_pkvm() the conduit
+ * core re-probes FF-A, so the read waits for it and gets the real mode.
+ */
+static int __init conduit_secureboot_subsys(void)
+{
+	conduit_ask_secureboot("subsys");
 	return 0;
 }
-late_initcall(conduit_late_secureboot);
+subsys_initcall_sync(conduit_secureboot_subsys);
+
+static int __init conduit_secureboot_device(void)
+{
+	conduit_ask_secureboot("device");
+	return 0;
+}
+device_initcall_sync(conduit_secureboot_device);

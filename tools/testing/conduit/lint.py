@@ -576,8 +576,11 @@ def with_depends(syms):
             if re.match(r"^(config|menuconfig|endmenu|menu|if|endif|source|choice)\b", ln):
                 break
             m = re.match(r"^\s+depends on\s+(.*)$", ln)
-            if m and re.fullmatch(r"[A-Z0-9_]+(\s*&&\s*[A-Z0-9_]+)*", m.group(1).strip()):
-                todo += ["CONFIG_" + d.strip() for d in m.group(1).split("&&")]
+            # "A && B=y": plain symbols, each possibly required to be y
+            sym = r"[A-Z0-9_]+(=y)?"
+            if m and re.fullmatch(rf"{sym}(\s*&&\s*{sym})*", m.group(1).strip()):
+                todo += ["CONFIG_" + d.strip().removesuffix("=y")
+                         for d in m.group(1).split("&&")]
     return res
 
 
