@@ -305,7 +305,7 @@ SCENARIOS["efivar-slow-pkvm"] = _efivar(
     fault=f"negotiate-slow:{NEGOTIATE_SLOW_MS}", append="workqueue.unbound_cpus=1",
     checks=["uefi_acpi_boot", "pkvm_up", "ffa_negotiation_slowed",
             "patched_ffa_pending_at_late_level", "stock_ffa_probes_at_late_initcall",
-            "patched_uefi_certs_run_late", "echo_ok", "patched_no_warnings"])
+            "echo_ok", "patched_no_warnings"])
 # The same firmware, and the test-only consumer asking for the secure boot
 # mode from the init task twice while FF-A is pending: right after
 # efisubsys_init() (refused, "unknown", not cached) and after
@@ -469,22 +469,6 @@ def check_secureboot_not_unknown(res):
           modes[0] == "integrity: secureboot mode unknown" and
           modes[-1] != "integrity: secureboot mode unknown")
     return ok, why
-
-
-def check_patched_uefi_certs_run_late(res):
-    """IMA's load_uefi_certs() registers at late_initcall while the FF-A
-    conduit is pending; its callback runs from the conduit's work item once
-    FF-A is final, and before the kernel frees its init memory (the end of
-    initcalls waits for it)."""
-    pub = first_event(res, "conduit", r"\bffa: final, status 0")
-    ran = first_event(res, "conduit", r"\bffa: running load_uefi_certs_ready\S* from the work item")
-    late = res.get("late_level_at")
-    freed = next((ts for ts, line in _kernel_lines(res)
-                  if line.startswith("Freeing unused kernel memory")), None)
-    why = f"late level at {late}, FF-A final at {pub}, callback at {ran}, init memory freed at {freed}"
-    if None in (pub, ran, late, freed):
-        return False, why
-    return late < pub <= ran < freed, why
 
 
 SCENARIOS["early-consumer"] = {
@@ -1295,9 +1279,6 @@ CHECKS = {
     "secureboot_not_unknown": ("patched", check_secureboot_not_unknown,
                                "secure boot mode asked while FF-A is pending: a refused read "
                                "is not cached, a read that can wait gets the firmware's mode"),
-    "patched_uefi_certs_run_late": ("patched", check_patched_uefi_certs_run_late,
-                                    "load_uefi_certs() registered while FF-A is pending runs "
-                                    "from the work item, before free_initmem()"),
     "patched_echo_reports_failure": ("patched", check_echo_fails,
                                      "the echo client reports the firmware's BUSY"),
     "stock_ffa_probes_at_late_initcall": (
