@@ -48,22 +48,26 @@ static void conduit_run_fn(struct work_struct *work);
 static void conduit_reprobe_fn(struct work_struct *work);
 static DECLARE_WORK(conduit_reprobe_work, conduit_reprobe_fn);
 
-#define CONDUIT_ENTRY(_id, _name, _gated) [_id] = {			\
-	.name = _name,							\
-	.gated = _gated,						\
-	.word = &__conduit_words[_id],					\
-	.blocks = LIST_HEAD_INIT(conduits[_id].blocks),			\
-	.devices = LIST_HEAD_INIT(conduits[_id].devices),		\
-	.run_work = __WORK_INITIALIZER(conduits[_id].run_work,		\
-				       conduit_run_fn),			\
-}
-
 /* The one table of per-conduit data; the words are the public part. */
 struct conduit conduits[CONDUIT_NR] = {
-	CONDUIT_ENTRY(CONDUIT_FFA_PROXY, "ffa-proxy",
-		      CONDUIT_GATE(FFA_PROXY) ? pkvm_ffa_proxy_gated : NULL),
-	CONDUIT_ENTRY(CONDUIT_FFA, "ffa",
-		      CONDUIT_GATE(FFA) ? ffa_conduit_gated : NULL),
+	[CONDUIT_FFA_PROXY] = {
+		.name = "ffa-proxy",
+		.gated = CONDUIT_GATE(FFA_PROXY) ? pkvm_ffa_proxy_gated : NULL,
+		.word = &__conduit_words[CONDUIT_FFA_PROXY],
+		.blocks = LIST_HEAD_INIT(conduits[CONDUIT_FFA_PROXY].blocks),
+		.devices = LIST_HEAD_INIT(conduits[CONDUIT_FFA_PROXY].devices),
+		.run_work = __WORK_INITIALIZER(conduits[CONDUIT_FFA_PROXY].run_work,
+					       conduit_run_fn),
+	},
+	[CONDUIT_FFA] = {
+		.name = "ffa",
+		.gated = CONDUIT_GATE(FFA) ? ffa_conduit_gated : NULL,
+		.word = &__conduit_words[CONDUIT_FFA],
+		.blocks = LIST_HEAD_INIT(conduits[CONDUIT_FFA].blocks),
+		.devices = LIST_HEAD_INIT(conduits[CONDUIT_FFA].devices),
+		.run_work = __WORK_INITIALIZER(conduits[CONDUIT_FFA].run_work,
+					       conduit_run_fn),
+	},
 };
 
 #if IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_KUNIT_TEST)
@@ -431,6 +435,7 @@ static void conduit_reprobe_fn(struct work_struct *work)
 VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 {
 	struct conduit_dev *cd, *pos;
+	/* Pairs with smp_store_release() in conduit_settle(). */
 	int word = smp_load_acquire(c->word);
 
 	if (word <= 0)
