@@ -14,6 +14,7 @@
 
 #define pr_fmt(fmt) "conduit: " fmt
 
+#include <linux/async.h>
 #include <linux/conduit.h>
 #include <linux/device.h>
 #include <linux/device/driver.h>
@@ -562,6 +563,21 @@ MODULE_PARM_DESC(settle_ms, "How long the late initcalls wait for re-probes (ms)
  */
 void __init conduit_before_late_initcalls(void)
 {
+	struct conduit *c;
+
+	/*
+	 * A gatekeeper whose probe went to the async domain
+	 * (driver_async_probe=) after its own dependency was final is not
+	 * on the re-probe list: while a conduit is still pending, let the
+	 * async probes finish too, as kernel_init() does before
+	 * free_initmem().
+	 */
+	for (c = conduits; c < conduits + CONDUIT_NR; c++) {
+		if (READ_ONCE(*c->word) == CONDUIT_PENDING) {
+			async_synchronize_full();
+			break;
+		}
+	}
 	if (!conduit_reprobe_wait(settle_ms))
 		pr_warn("re-probing deferred devices still runs after %u ms; late initcalls go on without it\n",
 			settle_ms);
