@@ -78,7 +78,6 @@ void conduit_setup(struct conduit *c)
 	INIT_LIST_HEAD(&c->blocks);
 	INIT_LIST_HEAD(&c->devices);
 	INIT_WORK(&c->run_work, conduit_run_fn);
-	c->nr_devices = 0;
 	atomic_set(&c->nr_waiters, 0);
 	*c->word = c->gated ? CONDUIT_PENDING : 0;
 }
@@ -160,7 +159,6 @@ static void conduit_settle(struct conduit *c, int status)
 		queue_work(system_dfl_wq, &c->run_work);
 	if (!list_empty(&c->devices)) {
 		list_splice_tail_init(&c->devices, &conduit_reprobe_list);
-		c->nr_devices = 0;
 		WRITE_ONCE(conduit_reprobing, true);
 		queue_work(system_dfl_wq, &conduit_reprobe_work);
 	}
@@ -460,7 +458,6 @@ VISIBLE_IF_KUNIT int conduit_defer_one(struct conduit *c, struct device *dev)
 	if (cd) {
 		cd->dev = get_device(dev);
 		list_add_tail(&cd->node, &c->devices);
-		c->nr_devices++;
 	}
 	mutex_unlock(&conduit_lock);
 	return dev_err_probe(dev, -EPROBE_DEFER,

@@ -1491,7 +1491,7 @@ static void ready_or_defer_on_a_real_conduit_returns_its_status(struct kunit *te
 	for (id = 0; id < CONDUIT_NR; id++) {
 		KUNIT_EXPECT_EQ(test, conduit_ready_or_defer(dev, id),
 				conduit_status(id));
-		KUNIT_EXPECT_EQ(test, conduits[id].nr_devices, 0U);
+		KUNIT_EXPECT_EQ(test, list_count_nodes(&conduits[id].devices), 0U);
 	}
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
@@ -1517,7 +1517,7 @@ static void defer_on_a_pending_conduit_returns_eprobe_defer(struct kunit *test)
 	struct device *dev = plain_device(test, "pending");
 
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 1U);
 	KUNIT_EXPECT_EQ(test, misuse(), 0);
 }
 
@@ -1529,7 +1529,7 @@ static void deferred_device_is_recorded_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 1U);
 	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs + 1);
 }
 
@@ -1541,8 +1541,8 @@ static void deferred_devices_are_each_recorded(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, one), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, two), -EPROBE_DEFER);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(B, one), -EPROBE_DEFER);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 2U);
-	KUNIT_EXPECT_EQ(test, B->nr_devices, 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 2U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&B->devices), 1U);
 }
 
 static void defer_on_a_final_conduit_returns_its_status(struct kunit *test)
@@ -1553,8 +1553,8 @@ static void defer_on_a_final_conduit_returns_its_status(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(U, dev), 0);
 	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, -EIO, HERE), 0);
 	KUNIT_EXPECT_EQ(test, conduit_defer_one(A, dev), -EIO);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
-	KUNIT_EXPECT_EQ(test, U->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 0U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&U->devices), 0U);
 	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
 }
 
@@ -1611,7 +1611,7 @@ static void defer_racing_a_publish_returns_the_published_status(struct kunit *te
 	KUNIT_ASSERT_TRUE(test, bg_join(def));
 	KUNIT_EXPECT_EQ(test, pub->ret, 0);
 	KUNIT_EXPECT_EQ(test, def->ret, -ECHILD);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 0U);
 	KUNIT_EXPECT_EQ(test, kref_read(&dev->kobj.kref), refs);
 }
 
@@ -1634,7 +1634,7 @@ static void publish_hands_the_recorded_devices_over(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, conduit_defer_one(A, dev), -EPROBE_DEFER);
 	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 0U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 0U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&A->devices));
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	/* The re-probe dropped the reference the record held. */
@@ -1668,7 +1668,7 @@ static void removed_device_is_not_probed_again(struct kunit *test)
 	struct platform_device *pdev = deferred_pdev(test, A);
 
 	kunit_platform_device_unregister(test, pdev);
-	KUNIT_EXPECT_EQ(test, A->nr_devices, 1U);
+	KUNIT_EXPECT_EQ(test, list_count_nodes(&A->devices), 1U);
 	KUNIT_ASSERT_EQ(test, conduit_publish_one(A, 0, HERE), 0);
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 	KUNIT_EXPECT_EQ(test, atomic_read(&probe_ctl.calls), 1);

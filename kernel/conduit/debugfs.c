@@ -20,18 +20,15 @@
  */
 void conduit_show(struct seq_file *m, struct conduit *c)
 {
-	struct list_head *pos;
-	unsigned int nr_blocks = 0;
 	int word = READ_ONCE(*c->word);
 
 	lockdep_assert_held(&conduit_lock);
-	list_for_each(pos, &c->blocks)
-		nr_blocks++;
-	seq_printf(m, "%s %s %s %d %llu %u %d %u\n", c->name,
+	seq_printf(m, "%s %s %s %d %llu %zu %d %zu\n", c->name,
 		   c->gated ? "gated" : "ungated",
 		   word > 0 ? "pending" : word ? "failed" : "ready",
-		   word > 0 ? -EAGAIN : word, c->published_ns, nr_blocks,
-		   atomic_read(&c->nr_waiters), c->nr_devices);
+		   word > 0 ? -EAGAIN : word, c->published_ns,
+		   list_count_nodes(&c->blocks),
+		   atomic_read(&c->nr_waiters), list_count_nodes(&c->devices));
 }
 
 static int conduit_debugfs_show(struct seq_file *m, void *unused)

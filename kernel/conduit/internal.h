@@ -24,11 +24,10 @@ struct seq_file;
  * @blocks: callback blocks queued until the publish, oldest first
  * @devices: devices whose probe deferred on the conduit
  * @run_work: runs the queued callbacks once the conduit is final
- * @nr_devices: length of @devices
  * @nr_waiters: tasks sleeping in wait_for_conduit()
  * @published_ns: boot-clock time at which the conduit became final
  *
- * @blocks, @devices and @nr_devices are under conduit_lock.
+ * @blocks and @devices are under conduit_lock.
  */
 struct conduit {
 	const char *name;
@@ -37,7 +36,6 @@ struct conduit {
 	struct list_head blocks;
 	struct list_head devices;
 	struct work_struct run_work;
-	unsigned int nr_devices;
 	atomic_t nr_waiters;
 	u64 published_ns;
 };
