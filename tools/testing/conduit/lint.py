@@ -43,8 +43,7 @@ CHECKDIR = os.path.join(BUILD, "series-check")
 COVER = os.path.join(HERE, "cover-letter.txt")
 FRAGMENTS = [os.path.join(HERE, "qemu-arm64.config"),
              os.path.join(HERE, "qemu-arm64-patched.config")]
-DEFAULT_BASE = os.environ.get("BASE_TARBALL") or os.path.join(
-    BUILD, "debian/linux-source-7.3/root/usr/src/linux-source-7.3.tar.xz")
+from conduit_common import DEFAULT_BASE  # noqa: E402
 JOBS = os.environ.get("JOBS") or str(os.cpu_count() or 2)
 B4_BRANCH = "b4/firmware-conduit"
 FIXED_DATE = "1700000000 +0000"

@@ -22,11 +22,7 @@ import subprocess
 import sys
 import tempfile
 
-# The default base: Debian's linux-source-7.3 as `make deps` unpacks it
-# (tools/testing/conduit/debian-fetch.sh); the Makefile exports the path.
-DEFAULT_BASE = os.environ.get("BASE_TARBALL") or os.path.join(
-    os.environ.get("BUILD") or "build",
-    "debian/linux-source-7.3/root/usr/src/linux-source-7.3.tar.xz")
+from conduit_common import DEFAULT_BASE  # noqa: E402  Debian's linux-source-7.3
 MIN_FREE_GIB = 6
 # Fixed dates make assembly deterministic: same inputs, same commit ids.
 COMMIT_DATE = "1700000000 +0000"
