@@ -7,10 +7,11 @@
  * conduit_status() on the FF-A proxy conduit, which is final by then (pKVM
  * publishes it at device_initcall_sync, or it is ready from the start of
  * initcalls), next to a plain acquire load, completion_done() and an empty
- * out-of-line call. It also records when the FF-A proxy conduit became
- * final, when the first and the last of the bench's callbacks on it
- * started, when the FF-A conduit became final and when the bench's
- * callback on it started. Every figure is one "conduit_bench: " line for
+ * out-of-line call: several rounds of long timed loops, the operations
+ * interleaved in each round, every round's time printed. It also records
+ * when the FF-A proxy conduit became final, when the first and the last of
+ * the bench's callbacks on it started, when the FF-A conduit became final
+ * and when the bench's callback on it started. Every figure is one "conduit_bench: " line for
  * the harness to parse; the keys of the boot line still say host_smc for
  * the FF-A proxy conduit, as the harness reads them.
  *
@@ -45,9 +46,13 @@ static bool run;
 module_param(run, bool, 0444);
 MODULE_PARM_DESC(run, "Run the benchmarks at late_initcall_sync");
 
-/* A timed loop runs for at least this long; the best of BENCH_REPS counts. */
-#define BENCH_MIN_NS	(2 * NSEC_PER_MSEC)
-#define BENCH_REPS	7
+/*
+ * A timed loop runs for at least this long, BENCH_ROUNDS times for each
+ * operation: long against the clock's steps and a stray interrupt, and
+ * enough rounds for a median and its spread.
+ */
+#define BENCH_MIN_NS	(20 * NSEC_PER_MSEC)
+#define BENCH_ROUNDS	15
 
 /* The fast path is measured on this conduit, final by the time it runs. */
 #define BENCH_ID	CONDUIT_FFA_PROXY
@@ -154,16 +159,34 @@ static u64 bench_time(int (*loop)(unsigned long n), unsigned long n, int *acc)
 	return ktime_get_ns() - t0;
 }
 
+/* One line: the time per call of @name in each round, in picoseconds. */
+static void bench_print(const char *where, const char *name, const u64 *ps,
+			unsigned long n)
+{
+	char buf[BENCH_ROUNDS * 21];
+	int len = 0, rep;
+
+	for (rep = 0; rep < BENCH_ROUNDS; rep++)
+		len += scnprintf(buf + len, sizeof(buf) - len, "%s%llu",
+				 rep ? "," : "", ps[rep]);
+	pr_info("fastpath %s %s calls=%lu ps=%s\n", where, name, n, buf);
+}
+
 /*
- * Print one line per operation: the best time per call, in picoseconds,
- * over BENCH_REPS timed loops, the operations interleaved. Return 0 if
- * every operation returned the published status 0.
+ * Time every operation in each of BENCH_ROUNDS rounds, the operations
+ * interleaved: in every round each one in turn, in the opposite order in
+ * the next round, so that a drift of the machine's speed hits them alike
+ * and the harness can compare two operations within one round. Print one
+ * line per operation with every round's time per call; the harness takes
+ * the median and the spread. Return 0 if every operation returned the
+ * published status 0.
  */
 static int conduit_bench_fastpath(const char *where)
 {
-	u64 best[ARRAY_SIZE(bench_ops)];
+	const int nr_ops = ARRAY_SIZE(bench_ops);
 	unsigned long n = 8192;
-	int acc = 0, i, rep;
+	int acc = 0, i, op, rep;
+	u64 *ps;
 
 	if (conduit_status(BENCH_ID)) {
 		pr_info("fastpath %s skipped: conduit %s status %d\n", where,
@@ -172,25 +195,28 @@ static int conduit_bench_fastpath(const char *where)
 	}
 	complete_all(&bench_done);
 
+	ps = kmalloc_array(nr_ops * BENCH_ROUNDS, sizeof(*ps), GFP_KERNEL);
+	if (!ps)
+		return -ENOMEM;
+
 	/* Size the loops on the plain load. */
 	while (bench_time(bench_loop_load, n, &acc) < BENCH_MIN_NS &&
 	       n < ULONG_MAX / 4)
 		n *= 2;
 
-	for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
-		best[i] = U64_MAX;
-	for (rep = 0; rep < BENCH_REPS; rep++) {
-		for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
-			best[i] = min(best[i],
-				      bench_time(bench_ops[i].loop, n, &acc));
+	for (rep = 0; rep < BENCH_ROUNDS; rep++) {
+		for (i = 0; i < nr_ops; i++) {
+			op = rep % 2 ? nr_ops - 1 - i : i;
+			ps[op * BENCH_ROUNDS + rep] =
+				div64_u64(bench_time(bench_ops[op].loop, n,
+						     &acc) * 1000, (u64)n);
+		}
 		cond_resched();
 	}
 
-	for (i = 0; i < ARRAY_SIZE(bench_ops); i++)
-		pr_info("fastpath %s %s %llu ps/call (%lu calls, best of %d)\n",
-			where, bench_ops[i].name,
-			div64_u64(best[i] * 1000, (u64)n),
-			n, BENCH_REPS);
+	for (i = 0; i < nr_ops; i++)
+		bench_print(where, bench_ops[i].name, &ps[i * BENCH_ROUNDS], n);
+	kfree(ps);
 	if (acc)
 		pr_info("fastpath %s: unexpected status %d\n", where, acc);
 	return acc ? -EIO : 0;
