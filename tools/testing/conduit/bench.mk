@@ -2,16 +2,24 @@
 # Included by the top-level Makefile.
 #
 #   make bench            every benchmark of the conduit API; prints each
-#                         figure next to its target and writes build/bench.json
+#                         figure of bench.py's FIGURES with its spread, its
+#                         target and PASS or MISS; writes build/bench.json
 #   make bench-size-full  code size, plus both kernels rebuilt without debugfs
 #                         for bloat-o-meter with the observability parts off
 #                         (two more full arm64 builds; not part of `make bench`)
 #   make bench-smoke      the `make test` suite: the benchmarks run and every
 #                         figure is produced (one boot each; no timing asserted)
 #
-# BENCH_BOOTS (default 5): pKVM boots each of stock and patched for the
-# boot-time ratio. BENCH_RUNS (default 3): conduit_bench.run=1 boots per
-# scenario for the arm64 fast path and the boot latencies.
+# BENCH_BOOTS (default 5): rounds of stock and patched boots for the TPM
+# and hand-off figures, three times as many for the boot-time ratio (pkvm,
+# the same command line for both kernels). BENCH_RUNS (default 3):
+# conduit_bench.run=1 boots per scenario for the arm64 fast path and the
+# boot latencies.
+#
+# The bench's UML kernel (build/bench-kunit, bench_uml.config) cannot be
+# the KUnit suite's (build/kunit, kernel/conduit/.kunitconfig): the suite
+# needs lockdep, KASAN, atomic-sleep checks and tracepoints, which would be
+# most of what the bench's nanosecond figures measure.
 
 BENCH_T     := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BENCH_PY     = $(PY) $(BENCH_T)/bench.py --build $(BUILD)
