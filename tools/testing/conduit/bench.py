@@ -179,7 +179,9 @@ def step_kunit(build, log):
     lines = bench_lines(text)
     data = {"log": log, "fastpath": parse_fastpath(lines, "kunit")}
     data.update(parse_scaling(lines))
-    data["kunit_ok"] = bool(re.search(r"^\s*ok \d+ conduit_bench\s*$", text, re.M))
+    _, results = cc.parse_ktap(text.splitlines())
+    data["kunit_ok"] = any(r.depth == 0 and r.name == "conduit_bench" and cc.ktap_passed(r)
+                           for r in results)
     data["debug_options"] = enabled_options(
         os.path.join(os.path.dirname(log), ".config"),
         ("CONFIG_PROVE_LOCKING", "CONFIG_DEBUG_ATOMIC_SLEEP", "CONFIG_KASAN",
