@@ -5,9 +5,11 @@
 #                      the cover letter (cover-letter.txt), To/Cc from
 #                      get_maintainer.pl, change-id and base-commit, written
 #                      to build/series/ (*.eml and series.mbox); sends nothing
-#   make series-check  the mbox applies with git am onto a fresh unpack of
-#                      the base, gives the same tree as build/linux, and
-#                      the changed objects build there
+#   make series-check  every @FIELD@ filled in, the notes below each ---,
+#                      get_maintainer.pl's To:/Cc: in every email; the mbox
+#                      applies with git am onto a fresh unpack of the base,
+#                      gives the same tree as build/linux, and the changed
+#                      objects build there
 #   make defconfig-check
 #                      arm64 defconfig + defconfig-series.config built from
 #                      the upstream commits: 0 new warnings against the
@@ -17,9 +19,12 @@
 #                      DFSG exclusion) touches a file the series touches,
 #                      so the base is upstream v7.3.4 for the series (not
 #                      in make test: needs the source package from apt)
-#   make lint          checkpatch --strict per patch, every commit builds,
-#                      sparse and W=1 add no warnings, kernel-doc, htmldocs
-#                      (core-api), MAINTAINERS entry
+#   make lint          checkpatch --strict per patch, each added file's F:
+#                      line, subjects that say what their commit does,
+#                      every commit builds, sparse and W=1 add no warnings,
+#                      kernel-doc, htmldocs, MAINTAINERS entry, no harness
+#                      function over 80 lines, lint's self-tests, every
+#                      claim's checks passed (lint.py lists the modules)
 #
 # Sign-offs and the From: line are the git identity of whoever runs it.
 
@@ -47,7 +52,7 @@ lint: tree
 	@mkdir -p $(RESULTS)
 	@for t in sparse sphinx-build b4; do command -v $$t >/dev/null || { \
 		echo "FAIL lint $$t is not installed (make deps)" | tee $(RESULTS)/$@.txt; exit 1; }; done
-	@rc=0; $(LINT_PY) lint || rc=1; \
+	@rc=0; CONDUIT_TEST_SUITES="$(TEST_SUITES)" $(LINT_PY) lint || rc=1; \
 	if out=$$($(PY) $(T)/kconfig_help_lint.py --repo $(TOP) 2>&1); then r=PASS; else r=FAIL; rc=1; fi; \
 	echo "$$r Kconfig help text: $$(echo "$$out" | head -n1)" | tee -a $(RESULTS)/$@.txt; exit $$rc
 

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Self-tests of lint's own rules over doctored inputs: the subject rules,
+the F: rule and the claims check each fail on an input made to break them
+and pass on the good one. `make lint` runs them (one line); standalone:
+
+  python3 tools/testing/conduit/lint_selftest.py -v
+"""
+
+import io
+import os
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import lint_claims  # noqa: E402
+from lint_commits import CommitDiff, subject_problems, uncovered  # noqa: E402
+
+
+def diff(files=(), added=(), removed=(), text=""):
+    """A CommitDiff from its parts; TEXT defaults to the added lines."""
+    return CommitDiff(list(files), list(added), list(removed),
+                      text or "\n".join("+" + ln for ln in added))
+
+
+DEBUGFS_DIFF = diff([("A", "kernel/conduit/debugfs.c")],
+                    ["static int conduit_show(struct seq_file *m, void *v)",
+                     "\tdebugfs_create_file(\"state\", 0444, NULL, NULL, &conduit_fops);"])
+TRACE_DIFF = diff([("A", "include/trace/events/conduit.h")],
+                  ["TRACE_EVENT(conduit_publish,", "\tTP_PROTO(int id, int status),"])
+
+
+class SubjectRules(unittest.TestCase):
+    """A subject says what its commit's diff does."""
+
+    def test_backed_terms_pass(self):
+        self.assertEqual(subject_problems("kernel/conduit: add a debugfs state file",
+                                          DEBUGFS_DIFF), [])
+
+    def test_doctored_subject_claims_tracepoints(self):
+        p = subject_problems("kernel/conduit: add a debugfs state file and tracepoints",
+                             DEBUGFS_DIFF)
+        self.assertEqual(len(p), 1)
+        self.assertIn("says tracepoints", p[0])
+
+    def test_tracepoints_added_but_not_named(self):
+        p = subject_problems("kernel: add firmware conduit readiness", TRACE_DIFF)
+        self.assertTrue(any("adds tracepoints" in x for x in p), p)
+
+    def test_each_term_needs_its_evidence(self):
+        for term in ("KUnit tests", "lockdep annotations", "Documentation", "Kconfig option",
+                     "MAINTAINERS entry", "Coccinelle checks", "selftests", "samples"):
+            with self.subTest(term=term):
+                self.assertTrue(subject_problems(f"kernel/conduit: add {term}", DEBUGFS_DIFF))
+
+    def test_prefix_is_not_a_claim(self):
+        self.assertEqual(subject_problems("coccinelle: api: add a debugfs file", DEBUGFS_DIFF),
+                         [])
+
+    def test_identifier_must_be_in_the_diff(self):
+        d = diff([("M", "drivers/firmware/efi/efi.c")], ["\t\tbreak;"],
+                 text="@@ -1 +1 @@ static int efivar_ssdt_load(void)\n+\t\tbreak;")
+        self.assertEqual(subject_problems("efi: Stop efivar_ssdt_load() on an error", d), [])
+        self.assertTrue(subject_problems("efi: Stop efivar_ssdt_scan() on an error", d))
+
+    def test_removal_reads_removed_lines(self):
+        d = diff([("M", "kernel/conduit/conduit.c")], [], ["\tdebugfs_create_dir(\"c\", NULL);"])
+        self.assertEqual(subject_problems("kernel/conduit: remove the debugfs directory", d), [])
+        self.assertTrue(subject_problems("kernel/conduit: add a debugfs directory", d))
+
+
+class FLines(unittest.TestCase):
+    """Every added file has an F: line of the series."""
+
+    def test_covered(self):
+        pats = ["kernel/conduit/", "include/linux/conduit.h",
+                "scripts/coccinelle/api/conduit_*.cocci"]
+        self.assertEqual(uncovered(["kernel/conduit/debugfs.c", "include/linux/conduit.h",
+                                    "scripts/coccinelle/api/conduit_gatekeeper.cocci"], pats), [])
+
+    def test_doctored_missing_f_line(self):
+        self.assertEqual(uncovered(["kernel/conduit/debugfs.c", "include/linux/conduit.h"],
+                                   ["include/linux/conduit.h"]), ["kernel/conduit/debugfs.c"])
+        self.assertEqual(uncovered(["scripts/coccinelle/api/other.cocci"],
+                                   ["scripts/coccinelle/api/conduit_*.cocci"]),
+                         ["scripts/coccinelle/api/other.cocci"])
+
+
+class Claims(unittest.TestCase):
+    """Each claim names checks that are in their results and passed."""
+
+    RESULTS = ["PASS kunit.wait_returns_status", "FAIL kunit.callback_order (expected 1)",
+               "PASS boot patched-spmc-pkvm: patched_ffa_before_late",
+               "PASS boot patched-tpm-nvhe: patched_tpm_before_ima",
+               "FAIL boot patched-tpm-pkvm: patched_tpm_before_ima (not bound)"]
+
+    def claims(self, *lines):
+        return lint_claims.parse_claims(list(lines), "test")
+
+    def judge(self, line, results=None):
+        with tempfile.TemporaryDirectory() as d:
+            old, lint_claims.RESULTS = lint_claims.RESULTS, d
+            try:
+                for suite in ("kunit", "boot-matrix"):
+                    with open(os.path.join(d, suite + ".txt"), "w") as f:
+                        f.write("\n".join(results or self.RESULTS) + "\n")
+                return lint_claims.judge_claim(self.claims(line)[0])
+            finally:
+                lint_claims.RESULTS = old
+
+    def test_format(self):
+        c = self.claims("  - FF-A is up before the first late initcall",
+                        "    under pKVM [check: boot-matrix: patched-spmc-pkvm: patched_ffa_"
+                        "before_late] [check: kunit: wait_returns_status]", "  - no claim here")
+        self.assertEqual(len(c), 1)
+        self.assertEqual(c[0].text, "FF-A is up before the first late initcall under pKVM")
+        self.assertEqual(c[0].checks, [("boot-matrix", "patched-spmc-pkvm: patched_ffa_before_late"),
+                                       ("kunit", "wait_returns_status")])
+
+    def test_passing_claim(self):
+        v = self.judge("  - waits return the status [check: kunit: wait_returns_status]")
+        self.assertTrue(all(x[2] for x in v), v)
+
+    def test_doctored_missing_check(self):
+        v = self.judge("  - waits return the status [check: kunit: wait_returns_errno]")
+        self.assertFalse(v[0][2])
+        self.assertIn("no line", v[0][3])
+
+    def test_doctored_failed_check(self):
+        v = self.judge("  - callbacks run in order [check: kunit: callback_order]")
+        self.assertFalse(v[0][2])
+
+    def test_every_matching_line_must_pass(self):
+        self.assertFalse(self.judge("  - x [check: boot-matrix: patched_tpm_before_ima]")[0][2])
+        self.assertTrue(self.judge("  - x [check: boot-matrix: patched-tpm-nvhe: "
+                                   "patched_tpm_before_ima]")[0][2])
+
+    def test_missing_results_file_is_named(self):
+        v = self.judge("  - x [check: coverage: conduit.c]")
+        self.assertFalse(v[0][2])
+        self.assertIn("coverage.txt missing", v[0][3])
+
+    def test_malformed_tag(self):
+        v = self.judge("  - x [check: kunit]")
+        self.assertFalse(v[0][2])
+
+    def test_table(self):
+        t = lint_claims.claims_table(self.claims("  - x [check: lint: nothing]"))
+        self.assertIn("-> lint: nothing -> FAIL", t)
+
+
+def run_tests():
+    """Run the self-tests quietly: (ok, count, failures text)."""
+    out = io.StringIO()
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    res = unittest.TextTestRunner(stream=out, verbosity=0).run(suite)
+    return res.wasSuccessful(), res.testsRun, out.getvalue()
+
+
+def gate_selftest(r):
+    """One line: lint's rules pass the self-tests."""
+    ok, n, text = run_tests()
+    bad = [ln for ln in text.splitlines() if ln.startswith(("FAIL:", "ERROR:"))]
+    r.add(ok, f"lint self-test: {n} cases of the subject, F: and claims rules over "
+          "doctored inputs", " | ".join(bad)[:1000])
+    return f"self-test {'ok' if ok else 'FAIL'}"
+
+
+if __name__ == "__main__":
+    unittest.main()
