@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Firmware conduit readiness. The rules, and the memory-ordering argument
- * for the lock-free fast path and for sleeping waiters, are in
- * Documentation/core-api/firmware-conduit.rst; the API is in
- * <linux/conduit.h>. In short: the one transition of a word, pending to
- * final, is made once under conduit_lock with smp_store_release(), after the
- * publisher made its path usable; readers use smp_load_acquire(); a waiter
- * loads the word again after prepare_to_wait_event(), and the publisher
- * stores it before wake_up_all(). Registration reads the word under
- * conduit_lock, so a block is queued before the publish or runs at once,
- * never both, never neither.
+ * Firmware conduit readiness; rules and memory-ordering argument in
+ * Documentation/core-api/firmware-conduit.rst. A word goes pending -> final
+ * once, under conduit_lock, with smp_store_release() before wake_up_all();
+ * readers use smp_load_acquire(), waiters load again after queueing, and
+ * registration reads the word under the lock: a block is queued or runs at
+ * once, never both, never neither.
  */
 
 #define pr_fmt(fmt) "conduit: " fmt
@@ -116,10 +112,8 @@ static noinline void conduit_misuse(struct conduit *c, const char *what,
 }
 
 /**
- * __conduit_bad_id() - report an out-of-range conduit ID
+ * __conduit_bad_id() - warn about an out-of-range conduit ID, naming the caller
  * @id: the ID
- *
- * Out-of-line part of the helpers in <linux/conduit.h>.
  *
  * Return: -EINVAL.
  */
@@ -131,10 +125,7 @@ int __conduit_bad_id(enum conduit_id id)
 	return -EINVAL;
 }
 
-/*
- * Is this the boot path, the init task running initcalls? Decided here once
- * for every caller, from system_state.
- */
+/* Is this the init task running initcalls? Decided here, for every caller. */
 VISIBLE_IF_KUNIT bool conduit_boot_path(void)
 {
 	KUNIT_STATIC_STUB_REDIRECT(conduit_boot_path);
@@ -197,11 +188,10 @@ VISIBLE_IF_KUNIT int conduit_publish_one(struct conduit *c, int status,
  * @status: 0 if the path to firmware is usable, or a negative errno saying
  *	why it never will be; consumers get it unchanged
  *
- * Only the built-in gatekeeper of @id calls this, once, during initcalls.
- * Waiters are woken, the devices that deferred their probe on @id are
- * probed again from a work item, and the registered callbacks run from
- * another, in registration order. Not exported: a module cannot be a
- * gatekeeper.
+ * Only the built-in gatekeeper of @id calls this, once, during initcalls;
+ * it is not exported, a module cannot be a gatekeeper. Waiters are woken,
+ * and the registered callbacks run from a work item, in registration order.
+ * The devices that deferred their probe on @id are probed again from another.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for a bad @id or @status; -ENODEV if @id has no
@@ -218,10 +208,9 @@ int conduit_publish(enum conduit_id id, int status)
 }
 
 /*
- * Can nobody but the current task, which is about to sleep, end the wait?
- * Before the scheduler runs no other task exists. On the boot path, with no
- * re-probe running, only a later initcall of this very task could publish:
- * true for both gatekeepers in the tree, a heuristic for any other.
+ * Can only the current task end the wait? Exact before the scheduler runs;
+ * on the boot path with no re-probe running, a heuristic that holds for both
+ * gatekeepers in the tree (only a later initcall of this task publishes).
  */
 static bool conduit_wait_cannot_end(void)
 {
@@ -230,11 +219,22 @@ static bool conduit_wait_cannot_end(void)
 	return !READ_ONCE(conduit_reprobing) && conduit_boot_path();
 }
 
+/* Refuse a wait that cannot end; only a wait before the scheduler warns. */
+static int conduit_refuse_wait(struct conduit *c, const void *caller)
+{
+	if (system_state == SYSTEM_BOOTING)
+		conduit_misuse(c, "wait before the scheduler runs", -EDEADLK,
+			       caller);
+	else
+		pr_debug("%s: boot-path wait refused (caller %pS)\n", c->name,
+			 caller);
+	return -EDEADLK;
+}
+
 /*
- * __wait_for_conduit() on @c. While a re-probe runs, the wait is shown to
- * lockdep as flush_work() shows a wait for a work: a probe run by the
- * re-probe work that waits for a conduit only another deferred device could
- * publish is reported instead of hanging silently.
+ * __wait_for_conduit() on @c. While a re-probe runs, lockdep sees the wait
+ * as flush_work() shows one: a re-probed driver waiting for a conduit that
+ * only another deferred device could publish gets a report, not a hang.
  */
 VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 {
@@ -247,7 +247,7 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 	if (word <= 0)
 		return word;
 	if (conduit_wait_cannot_end())
-		goto deadlock;
+		return conduit_refuse_wait(c, caller);
 	if (READ_ONCE(conduit_reprobing)) {
 		lock_map_acquire(&conduit_reprobe_map);
 		lock_map_release(&conduit_reprobe_map);
@@ -273,20 +273,7 @@ VISIBLE_IF_KUNIT int conduit_wait_one(struct conduit *c, const void *caller)
 	finish_wait(&conduit_waitq, &wq_entry);
 	atomic_dec(&c->nr_waiters);
 	trace_conduit_wait_end(c->name, word);
-	if (word != -EDEADLK)
-		return word;
-deadlock:
-	/*
-	 * Before the scheduler nobody may wait. On the boot path the refusal
-	 * is how a caller such as EFI learns not to use the path yet.
-	 */
-	if (system_state == SYSTEM_BOOTING)
-		conduit_misuse(c, "wait before the scheduler runs", -EDEADLK,
-			       caller);
-	else
-		pr_debug("%s: boot-path wait refused (caller %pS)\n", c->name,
-			 caller);
-	return -EDEADLK;
+	return word == -EDEADLK ? conduit_refuse_wait(c, caller) : word;
 }
 
 /**
@@ -391,11 +378,10 @@ struct conduit_dev {
 };
 
 /*
- * Probe the devices that deferred on a conduit that is now final, then the
- * devices that deferred on those (a TPM driver on the partition driver that
- * the re-probed FF-A core registers): driver_deferred_probe_flush() retries
- * the deferred list until a pass binds nothing, which works before
- * late_initcall. The re-probe is over when neither has anything left.
+ * Probe again the devices that deferred on a final conduit, then those that
+ * deferred on them (a TPM on the partition the FF-A core registers) with
+ * driver_deferred_probe_flush(), which works before late_initcall. Over when
+ * neither has anything left.
  */
 static void conduit_reprobe_fn(struct work_struct *work)
 {
@@ -426,7 +412,7 @@ static void conduit_reprobe_fn(struct work_struct *work)
 		mutex_unlock(&conduit_lock);
 	} while (cd || !done);
 	lock_map_release(&conduit_reprobe_map);
-	/* Waiters on the boot path look again; see conduit_wait_cannot_end(). */
+	/* The barrier before the late initcalls, and boot-path waiters, look again. */
 	wake_up_all(&conduit_waitq);
 }
 
@@ -544,9 +530,8 @@ void __init conduit_initcalls_begin(void)
 }
 
 /*
- * How long the late initcalls wait for the re-probes that publishes started;
- * the documentation argues the default. Nothing becomes ready when it runs
- * out: the re-probes go on, and the conduits stay as they are.
+ * How long the late initcalls wait for re-probes (default argued in the
+ * docs); when it runs out the re-probes go on and no conduit changes.
  */
 static unsigned int settle_ms = 1000;
 module_param(settle_ms, uint, 0444);
@@ -563,11 +548,8 @@ void __init conduit_before_late_initcalls(void)
 	struct conduit *c;
 
 	/*
-	 * A gatekeeper whose probe went to the async domain
-	 * (driver_async_probe=) after its own dependency was final is not
-	 * on the re-probe list: while a conduit is still pending, let the
-	 * async probes finish too, as kernel_init() does before
-	 * free_initmem().
+	 * A gatekeeper probed asynchronously (driver_async_probe=) is not on
+	 * the re-probe list: while a conduit is pending, let async probes end.
 	 */
 	for (c = conduits; c < conduits + CONDUIT_NR; c++) {
 		if (READ_ONCE(*c->word) == CONDUIT_PENDING) {

@@ -17,6 +17,7 @@ takes seconds and keeps make's timestamps on everything else.
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,7 @@ class Commit:
         self.subject = None
         self.upstream = True
         self.stock = False
+        self.submission = None  # name of a separate submission, or None
         self.files = []
         self.message = []
         self.notes = []         # below the --- of the patch email, not committed
@@ -74,25 +76,54 @@ class Commit:
         return msg
 
 
-def parse_manifest(repo):
-    path = os.path.join(repo, "SERIES")
+FLAGS = ("upstream", "stock")
+
+
+def _set_key(cur, key, val, where):
+    """Apply one 'key: value' line of SERIES to commit CUR; return the block
+    that indented lines after it belong to (files, message, notes) or None."""
+    if key == "subject":
+        cur.subject = val
+    elif key in FLAGS:
+        if val not in ("yes", "no"):
+            raise SeriesError(f"{where}: {key}: must be yes or no")
+        setattr(cur, key, val == "yes")
+    elif key == "submission":
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", val):
+            raise SeriesError(f"{where}: bad submission name {val!r}")
+        cur.submission = val
+    elif key in ("files", "message", "notes"):
+        if val:
+            raise SeriesError(f"{where}: put {key} on the following tab-indented lines")
+        return key
+    else:
+        raise SeriesError(f"{where}: unknown key {key!r}")
+    return None
+
+
+def _add_indented(cur, block, line, where):
+    """Add an indented (or, in message:/notes:, empty) line to block BLOCK."""
+    if cur is None or block not in ("files", "message", "notes"):
+        if line.strip():
+            raise SeriesError(f"{where}: indented line outside files:/message:/notes:")
+        return
+    if block == "files":
+        if line.strip():
+            cur.files.append(line.strip())
+    else:
+        getattr(cur, block).append(line[1:] if line.startswith("\t") else "")
+
+
+def _read_manifest(path):
+    """The commits of SERIES at PATH, as written, not yet checked."""
     commits, cur, block = [], None, None
     with open(path) as f:
         for n, raw in enumerate(f, 1):
-            line = raw.rstrip("\n")
-            where = f"SERIES:{n}"
+            line, where = raw.rstrip("\n"), f"SERIES:{n}"
             if line.startswith("#"):
                 continue
             if line.startswith("\t") or (line == "" and block in ("message", "notes")):
-                if cur is None or block not in ("files", "message", "notes"):
-                    if line.strip():
-                        raise SeriesError(f"{where}: indented line outside files:/message:/notes:")
-                    continue
-                if block == "files":
-                    if line.strip():
-                        cur.files.append(line.strip())
-                else:
-                    getattr(cur, block).append(line[1:] if line.startswith("\t") else "")
+                _add_indented(cur, block, line, where)
                 continue
             if not line.strip():
                 continue
@@ -103,32 +134,33 @@ def parse_manifest(repo):
             if key == "commit":
                 if not val or any(c.isspace() for c in val):
                     raise SeriesError(f"{where}: bad commit slug {val!r}")
-                cur = Commit(val, where)
+                cur, block = Commit(val, where), None
                 commits.append(cur)
-                block = None
             elif cur is None:
                 raise SeriesError(f"{where}: '{key}:' before the first 'commit:'")
-            elif key == "subject":
-                cur.subject = val
-                block = None
-            elif key == "upstream":
-                if val not in ("yes", "no"):
-                    raise SeriesError(f"{where}: upstream: must be yes or no")
-                cur.upstream = val == "yes"
-                block = None
-            elif key == "stock":
-                if val not in ("yes", "no"):
-                    raise SeriesError(f"{where}: stock: must be yes or no")
-                cur.stock = val == "yes"
-                block = None
-            elif key in ("files", "message", "notes"):
-                block = key
-                if val:
-                    raise SeriesError(f"{where}: put {key} on the following tab-indented lines")
             else:
-                raise SeriesError(f"{where}: unknown key {key!r}")
+                block = _set_key(cur, key, val, where)
+    return commits
 
-    seen, test_only = set(), False
+
+def _check_order(c, state):
+    """Separate submissions first, then the upstream series, then test-only
+    commits; STATE carries what was seen so far."""
+    if c.submission and (not c.upstream or state["main"]):
+        raise SeriesError(f"{c.line}: commit {c.slug!r}: a separate submission "
+                          "must be upstream and come before the series")
+    if not c.upstream:
+        state["test_only"] = True
+    elif state["test_only"]:
+        raise SeriesError(f"{c.line}: upstream commit {c.slug!r} follows a test-only one")
+    elif not c.submission:
+        state["main"] = True
+
+
+def parse_manifest(repo):
+    """Read and check SERIES: unique slugs, subjects, order, new files."""
+    commits = _read_manifest(os.path.join(repo, "SERIES"))
+    seen, state = set(), {"test_only": False, "main": False}
     for c in commits:
         if c.slug in seen:
             raise SeriesError(f"{c.line}: commit {c.slug!r} appears twice")
@@ -137,10 +169,7 @@ def parse_manifest(repo):
             raise SeriesError(f"{c.line}: commit {c.slug!r} has no subject")
         if c.stock and c.upstream:
             raise SeriesError(f"{c.line}: stock: yes is only for test-only commits")
-        if not c.upstream:
-            test_only = True
-        elif test_only:
-            raise SeriesError(f"{c.line}: upstream commit {c.slug!r} follows a test-only one")
+        _check_order(c, state)
         for f in c.files:
             if not os.path.isfile(os.path.join(repo, f)):
                 raise SeriesError(f"{c.line}: commit {c.slug!r}: new file {f} is missing")
