@@ -731,7 +731,7 @@ def lat(d, scen, key):
 
 def ffa_status(d, scen):
     """conduit_status(CONDUIT_FFA) at late_initcall_sync: 0 = FF-A up,
-    -95 = no FF-A (QEMU PSCI)."""
+    -19 (ENODEV) = no FF-A (QEMU PSCI)."""
     runs = ((d["arm64"] or {}).get("boots") or {}).get(scen) or []
     return spread_of([(r["probe"] or {}).get("ffa_status") for r in runs])
 
@@ -753,25 +753,36 @@ def console_lines(d, kernel):
     return spread_of([r.get("console_lines") for r in runs])._replace(note=note)
 
 
+def paired_ratio(nums, dens):
+    """NUMS[i] / DENS[i], boots of the same round paired: the median of the
+    ratios and their spread, so that a drift of the machine's load between
+    rounds cancels. Pairs with a missing value are left out."""
+    return spread_of([n / m for n, m in zip(nums, dens) if n is not None and m])
+
+
 def boot_ratio(d):
     """Patched / stock time to /init, each patched boot against the stock
-    boot of the same round: the median of the paired ratios."""
-    pairs = zip(boot_runs(d, "stock"), boot_runs(d, "patched"))
-    return spread_of([p["userspace_s"] / s["userspace_s"] for s, p in pairs
-                      if s["userspace_s"] and p["userspace_s"]])
+    boot of the same round."""
+    return paired_ratio([r["userspace_s"] for r in boot_runs(d, "patched")],
+                        [r["userspace_s"] for r in boot_runs(d, "stock")])
+
+
+def handoff_values(d, kernel, key):
+    """KEY of each spmc-pkvm boot of KERNEL, in round order (None where the
+    boot gave no hand-off)."""
+    runs = ((d["boots"] or {}).get("handoff") or {}).get(kernel, [])
+    return [h[key] if h else None for h in runs]
 
 
 def handoff_ms(d, kernel, key):
     """Guest ms from finalize_pkvm() to FF-A up (to_ffa_s) or to the first
-    partition driver's probe (to_partition_s), spmc-pkvm boots."""
-    runs = [h for h in ((d["boots"] or {}).get("handoff") or {}).get(kernel, []) if h]
-    return spread_of([h[key] * 1000 for h in runs])
+    partition driver's probe (to_partition_s): the median of the boots."""
+    return spread_of([v * 1000 for v in handoff_values(d, kernel, key) if v is not None])
 
 
 def handoff_ratio(d, key):
-    """Patched / stock hand-off delay, medians of each kernel's boots."""
-    s, p = handoff_ms(d, "stock", key).value, handoff_ms(d, "patched", key).value
-    return Stat(p / s if s and p is not None else None)
+    """Patched / stock hand-off delay, boots of the same round paired."""
+    return paired_ratio(handoff_values(d, "patched", key), handoff_values(d, "stock", key))
 
 
 def handoff_before_late(d):
@@ -783,17 +794,21 @@ def handoff_before_late(d):
     return Stat(sum(1 for h in runs if h["before_late"]) / len(runs), None, f"{len(runs)} boots")
 
 
-def tpm_value(d, kernel, key, scale):
-    """A tpm-* boot figure (to_tpm_s, ima_measured_s) times SCALE: the
-    median over the boots."""
+def tpm_values(d, kernel, key):
+    """KEY (to_tpm_s, ima_measured_s) of each tpm-* boot of KERNEL, in round
+    order (None where the boot did not show it)."""
     runs = ((d["boots"] or {}).get("tpm") or {}).get(kernel, [])
-    return spread_of([t[key] * scale for t in runs if t and t.get(key) is not None])
+    return [t.get(key) if t else None for t in runs]
+
+
+def tpm_value(d, kernel, key, scale):
+    """A tpm-* boot figure times SCALE: the median over the boots."""
+    return spread_of([v * scale for v in tpm_values(d, kernel, key) if v is not None])
 
 
 def tpm_ratio(d, num, den, key):
-    """Median of NUM's tpm boots over median of DEN's."""
-    n, m = tpm_value(d, num, key, 1).value, tpm_value(d, den, key, 1).value
-    return Stat(n / m if m and n is not None else None)
+    """NUM's tpm boots over DEN's, boots of the same round paired."""
+    return paired_ratio(tpm_values(d, num, key), tpm_values(d, den, key))
 
 
 def size_part(d, part):
@@ -912,13 +927,15 @@ FIGURES = [
            {"series": ["wake_baseline"], "field": ["last_decade_exponent"]}),
     Figure("wake.vs_baseline.m{m}", wake_vs_baseline, "x", None, "", "pos", {"m": WAKE_M}),
     # 3. Boot latency, conduit_bench.run=1 boots of the patched kernel. No
-    # target: a TCG guest's boot clock from the publish in finalize_pkvm()
-    # to a callback in the conduit's work item is the kworker's scheduling
-    # delay plus the first touches of code and memory after pKVM took the
-    # host's privileges away, emulated; the 50 us once asked of the first
-    # figure was argued from nothing a consumer needs. What consumers need,
-    # their callbacks run before the late initcalls, is
-    # handoff.patched.before_late.
+    # target: the publish in finalize_pkvm() queues the conduit's work item
+    # on system_dfl_wq, and with PREEMPT_LAZY (the test config) the woken
+    # kworker preempts the initcalls at the next tick, up to 4 ms at HZ=250,
+    # unless the other vCPU takes it; on top come the first touches of code
+    # and memory after pKVM took the host's privileges away, emulated by
+    # TCG. The 50 us once asked of publish_to_ffa_init is below the
+    # scheduler's granularity and was argued from nothing a consumer needs.
+    # What consumers need, their callbacks run before the late initcalls,
+    # is handoff.patched.before_late.
     Figure("boot.{scen}.{key}", lat, "us", None, "", "pos",
            {"scen": LAT_SCENARIOS,
             "key": ["publish_to_ffa_init_us", "publish_to_ffa_callback_end_us"]}),
