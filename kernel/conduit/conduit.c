@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) "conduit: " fmt
 
 #include <linux/async.h>
+#include <linux/completion.h>
 #include <linux/conduit.h>
 #include <linux/device.h>
 #include <linux/device/driver.h>
@@ -44,6 +45,9 @@ int __conduit_words[CONDUIT_NR] __ro_after_init = {
 static void conduit_run_fn(struct work_struct *work);
 static void conduit_reprobe_fn(struct work_struct *work);
 static DECLARE_WORK(conduit_reprobe_work, conduit_reprobe_fn);
+static void conduit_async_fn(struct work_struct *work);
+static DECLARE_WORK(conduit_async_work, conduit_async_fn);
+static DECLARE_COMPLETION(conduit_async_done);
 
 /* The one table of per-conduit data; the words are the public part. */
 struct conduit conduits[CONDUIT_NR] = {
@@ -537,27 +541,48 @@ static unsigned int settle_ms = 1000;
 module_param(settle_ms, uint, 0444);
 MODULE_PARM_DESC(settle_ms, "How long the late initcalls wait for re-probes (ms)");
 
+/*
+ * Wait for the async probes, for conduit_before_late_initcalls(), which
+ * bounds the wait. Queued on the init task's CPU: an unbound worker may sit
+ * on a CPU that is stalled in firmware.
+ */
+static void conduit_async_fn(struct work_struct *work)
+{
+	async_synchronize_full();
+	complete_all(&conduit_async_done);
+}
+
+/* Is any conduit still pending? */
+static bool conduit_any_pending(void)
+{
+	struct conduit *c;
+
+	for (c = conduits; c < conduits + CONDUIT_NR; c++)
+		if (READ_ONCE(*c->word) == CONDUIT_PENDING)
+			return true;
+	return false;
+}
+
 /**
  * conduit_before_late_initcalls() - let re-probes finish before late_initcall
  *
  * Called from do_initcalls() before the late level, so that the late
- * initcalls find the devices that re-probes bring up.
+ * initcalls find the devices that re-probes bring up. The whole wait is
+ * bounded by conduit.settle_ms.
  */
 void __init conduit_before_late_initcalls(void)
 {
-	struct conduit *c;
+	unsigned long left = msecs_to_jiffies(settle_ms);
 
 	/*
 	 * A gatekeeper probed asynchronously (driver_async_probe=) is not on
 	 * the re-probe list: while a conduit is pending, let async probes end.
 	 */
-	for (c = conduits; c < conduits + CONDUIT_NR; c++) {
-		if (READ_ONCE(*c->word) == CONDUIT_PENDING) {
-			async_synchronize_full();
-			break;
-		}
+	if (conduit_any_pending()) {
+		queue_work(system_percpu_wq, &conduit_async_work);
+		left = wait_for_completion_timeout(&conduit_async_done, left);
 	}
-	if (!conduit_reprobe_wait(settle_ms))
+	if (!left || !conduit_reprobe_wait(jiffies_to_msecs(left)))
 		pr_warn("re-probing deferred devices still runs after %u ms; late initcalls go on without it\n",
 			settle_ms);
 }
