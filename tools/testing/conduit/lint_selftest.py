@@ -16,7 +16,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import lint_claims  # noqa: E402
+import lint_commits  # noqa: E402
 from lint_commits import CommitDiff, subject_problems, uncovered  # noqa: E402
+from lint_tree import ERRORS, subject, upstream_commits  # noqa: E402
 
 
 def diff(files=(), added=(), removed=(), text=""):
@@ -86,6 +88,37 @@ class FLines(unittest.TestCase):
         self.assertEqual(uncovered(["scripts/coccinelle/api/other.cocci"],
                                    ["scripts/coccinelle/api/conduit_*.cocci"]),
                          ["scripts/coccinelle/api/other.cocci"])
+
+
+class AssembledSeries(unittest.TestCase):
+    """The rules over the real commits of build/linux, doctored."""
+
+    def setUp(self):
+        try:
+            self.base, _, self.commits = upstream_commits()
+        except ERRORS:
+            self.skipTest("build/linux is not assembled")
+
+    def test_doctored_subjects_fail(self):
+        """Every commit that adds no tracepoints fails with "... and
+        tracepoints" appended to its subject, and passes without."""
+        for c in self.commits:
+            d = lint_commits.commit_diff(c)
+            if any(ln.strip().startswith("TRACE_EVENT") or "trace_" in ln for ln in d.added):
+                continue
+            with self.subTest(commit=subject(c)):
+                doctored = subject(c) + " and tracepoints"
+                self.assertTrue(subject_problems(doctored, d))
+
+    def test_doctored_f_lines_fail(self):
+        """A commit that adds files fails once the F: lines the series
+        adds up to it are taken away."""
+        for c in self.commits:
+            added = [p for st, p in lint_commits.commit_diff(c).files if st == "A"]
+            if added:
+                pats = lint_commits.series_f_patterns(self.base, c)
+                self.assertEqual(uncovered(added, pats), [])
+                self.assertEqual(uncovered(added, []), added)
 
 
 class Claims(unittest.TestCase):
