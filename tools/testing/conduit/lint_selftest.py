@@ -152,32 +152,30 @@ class Claims(unittest.TestCase):
         self.assertEqual(c[0].checks, [("boot-matrix", "patched-spmc-pkvm: patched_ffa_before_late"),
                                        ("kunit", "wait_returns_status")])
 
+    def assert_fails(self, line, why=""):
+        """The claim LINE fails, with WHY in its first verdict's detail."""
+        v = self.judge(line)
+        self.assertFalse(v[0][2], v)
+        self.assertIn(why, v[0][3])
+
     def test_passing_claim(self):
         v = self.judge("  - waits return the status [check: kunit: wait_returns_status]")
         self.assertTrue(all(x[2] for x in v), v)
 
-    def test_doctored_missing_check(self):
-        v = self.judge("  - waits return the status [check: kunit: wait_returns_errno]")
-        self.assertFalse(v[0][2])
-        self.assertIn("no line", v[0][3])
-
-    def test_doctored_failed_check(self):
-        v = self.judge("  - callbacks run in order [check: kunit: callback_order]")
-        self.assertFalse(v[0][2])
+    def test_doctored_claims_fail(self):
+        """A check that no line names, one that failed, one whose results
+        file is missing, a tag without a check name."""
+        for line, why in [("  - w [check: kunit: wait_returns_errno]", "no line"),
+                          ("  - c [check: kunit: callback_order]", "FAIL"),
+                          ("  - x [check: coverage: conduit.c]", "coverage.txt missing"),
+                          ("  - x [check: kunit]", "malformed")]:
+            with self.subTest(line=line):
+                self.assert_fails(line, why)
 
     def test_every_matching_line_must_pass(self):
-        self.assertFalse(self.judge("  - x [check: boot-matrix: patched_tpm_before_ima]")[0][2])
+        self.assert_fails("  - x [check: boot-matrix: patched_tpm_before_ima]", "not bound")
         self.assertTrue(self.judge("  - x [check: boot-matrix: patched-tpm-nvhe: "
                                    "patched_tpm_before_ima]")[0][2])
-
-    def test_missing_results_file_is_named(self):
-        v = self.judge("  - x [check: coverage: conduit.c]")
-        self.assertFalse(v[0][2])
-        self.assertIn("coverage.txt missing", v[0][3])
-
-    def test_malformed_tag(self):
-        v = self.judge("  - x [check: kunit]")
-        self.assertFalse(v[0][2])
 
     def test_table(self):
         t = lint_claims.claims_table(self.claims("  - x [check: lint: nothing]"))
