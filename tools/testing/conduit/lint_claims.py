@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Every claim names the check that shows it, and that check passed.
 
-A claim is a list item of the cover letter (cover-letter.txt) or of a
+A claim is a list item of a cover letter (cover-letter.txt, cover-*.txt) or of a
 notes: block of SERIES that carries one or more check tags:
 
   - <claim sentence> [check: <suite>: <check name>] [check: ...]
@@ -20,11 +20,12 @@ table of claim, check and result into the emails (@CLAIMS@, or after the
 text that makes the claims).
 """
 
+import glob
 import os
 import re
 from collections import namedtuple
 
-from lint_tree import COVER, RESULTS, TOP, manifest
+from lint_tree import COVER, HERE, RESULTS, TOP, manifest
 
 # SOURCE "file:line", TEXT the sentence without its tags, CHECKS the
 # (suite, check name) pairs, BAD the tags that do not parse.
@@ -67,9 +68,12 @@ def parse_claims(lines, source):
 
 
 def series_claims():
-    """The claims of the cover letter and of every notes: block."""
-    with open(COVER) as f:
-        claims = parse_claims(f.read().split("\n"), os.path.relpath(COVER, TOP))
+    """The claims of the cover letters (cover-letter.txt and the covers of
+    separate submissions, cover-*.txt) and of every notes: block."""
+    claims = []
+    for path in [COVER] + sorted(glob.glob(os.path.join(HERE, "cover-*.txt"))):
+        with open(path) as f:
+            claims += parse_claims(f.read().split("\n"), os.path.relpath(path, TOP))
     for c in manifest():
         claims += parse_claims(c.notes, f"SERIES {c.slug} notes")
     return claims
