@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 
-from lint_tree import (BISECT, FRAGMENTS, KBUILD_LOCK, KTREE, LINTDIR, TOP, file_hash, git,
+from lint_tree import (BISECT, Fail, FRAGMENTS, KBUILD_LOCK, KTREE, LINTDIR, TOP, file_hash, git,
                        gitout, kernel_sources, kmake, lint_sources, log, changed_files, run,
                        series_files, subject)
 
@@ -337,8 +337,20 @@ def sparse_w1_at(commit, objs):
     """sparse and W=1 diagnostics of OBJS at COMMIT: (ok, warnings, skipped)."""
     checkout(commit)
     use_config(BISECT, saved_config())
-    ok, _, skipped, out = build_objects(objs, ["C=2", "W=1"])
+    ok, _, skipped, out = build_objects(objs, ["C=2", "W=1", f"CHECK={sparse_binary()}"])
+    if "is not available or not up to date" in out:
+        raise Fail(f"the kernel refused sparse {sparse_binary()} and built without it: "
+                   "run 'make sparse'")
     return ok, warnings_of(out), skipped
+
+
+def sparse_binary():
+    """The sparse that v7.3 accepts (make sparse, tools/testing/conduit/
+    sparse-build.sh); bookworm's 0.6.4 makes the kernel drop C= silently."""
+    path = os.environ.get("SPARSE", "")
+    if not path or not os.access(path, os.X_OK):
+        raise Fail(f"no usable sparse at {path or '$SPARSE'}: run 'make sparse'")
+    return path
 
 
 def is_w1(w):

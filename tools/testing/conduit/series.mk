@@ -48,7 +48,7 @@ series-check: tree
 			| tee $(RESULTS)/$@.txt; exit 1; fi
 	@$(LINT_PY) series-check
 
-lint: tree
+lint: tree sparse
 	@mkdir -p $(RESULTS)
 	@for t in sparse sphinx-build b4; do command -v $$t >/dev/null || { \
 		echo "FAIL lint $$t is not installed (make deps)" | tee $(RESULTS)/$@.txt; exit 1; }; done
