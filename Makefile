@@ -237,7 +237,7 @@ kconfig-tree: $(BUILD)/initramfs.list
 # ---------------------------------------------------------------------------
 # Boots
 
-# Every scenario in tools/testing/conduit/scenarios.py, on the stock and the
+# Every scenario in tools/testing/conduit/scenario_table.py, on the stock and the
 # patched kernel; the table lands in build/boot-matrix.txt.
 boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmware uefi
 	@mkdir -p $(RESULTS)

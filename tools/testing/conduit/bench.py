@@ -31,7 +31,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import boot as bt  # noqa: E402
 import conduit_common as cc  # noqa: E402
-import scenarios as sc  # noqa: E402
+import checks  # noqa: E402
+import console  # noqa: E402
+import qemu  # noqa: E402
+import scenario_table as st  # noqa: E402
 
 CROSS = "aarch64-linux-gnu-"
 LINE = re.compile(r"conduit_bench: (.*)$")
@@ -198,16 +201,16 @@ def step_kunit(build, log):
 def boot_once(build, kernel, scen_name, extra_append, tag, timeout=180):
     """Boot like boot.py, but into BUILD/bench/boots so nothing of the
     harness's own boot records is overwritten."""
-    scen = dict(sc.SCENARIOS[scen_name])
+    scen = dict(st.SCENARIOS[scen_name])
     scen["append"] = (scen.get("append", "") + " " + extra_append).strip()
     image = bt.kernel_image(build, kernel, scen)
     d = os.path.join(out_dir(build), "boots")
     os.makedirs(d, exist_ok=True)
     base = os.path.join(d, f"{kernel}-{scen_name}-{tag}")
-    cmd = sc.qemu_command(scen, image, build, base)
-    text, _, timed_out, wall = sc.run_qemu(cmd, base + ".log", timeout)
-    res = bt.parse_log(text)
-    bt.add_fwlog(res, base + ".fwlog")
+    cmd = qemu.qemu_command(scen, image, build, base)
+    text, _, timed_out, wall = qemu.run_qemu(cmd, base + ".log", timeout)
+    res = console.parse_log(text)
+    console.add_fwlog(res, base + ".fwlog")
     res.update(timed_out=timed_out, wall_seconds=round(wall, 2),
                log=base + ".log", bench=bench_lines(text),
                console_lines=text.count("\n"), append=scen["append"])
@@ -337,9 +340,9 @@ def handoff(res):
     """Guest seconds from finalize_pkvm() to FF-A up and to the first FF-A
     partition driver's probe (the echo client), and whether both came
     before the first late initcall."""
-    fin = sc.start_of(res, "finalize_pkvm")
-    up = sc.ffa_up_at(res)
-    part = sc.first_event(res, "ffa_echo", r"echo ok")
+    fin = console.start_of(res, "finalize_pkvm")
+    up = console.ffa_up_at(res)
+    part = console.first_event(res, "ffa_echo", r"echo ok")
     late = res.get("late_level_at")
     if None in (fin, up, part):
         return None
@@ -351,9 +354,9 @@ def tpm_times(res):
     """Guest seconds from finalize_pkvm() to tpm_crb bound (the TPM
     registered), and to the end of the initcall in which IMA took its first
     measurement, from one tpm-* boot."""
-    fin = sc.start_of(res, "finalize_pkvm")
-    bound = sc.first_event(res, "tpm", sc.TPM_BOUND)
-    measured = sc.ima_initcall(res).get("end")
+    fin = console.start_of(res, "finalize_pkvm")
+    bound = console.first_event(res, "tpm", checks.TPM_BOUND)
+    measured = checks.ima_initcall(res).get("end")
     return {"to_tpm_s": bound - fin if None not in (fin, bound) else None,
             "ima_measured_s": measured}
 

@@ -16,162 +16,18 @@ early-consumer -EDEADLK) come on top, and each prints one PASS/FAIL line.
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import scenarios as sc  # noqa: E402
+import checks  # noqa: E402
+import console  # noqa: E402
+import qemu  # noqa: E402
+import scenario_table as st  # noqa: E402
 
 # Where each kernel is built (O=out inside its tree).
 KERNEL_TREES = {"patched": "linux", "stock": "stock"}
-
-# The actors whose initcalls make up the timeline.
-ACTORS = ["kvm_arm_init", "finalize_pkvm", "ffa_init", "efisubsys_init",
-          "load_uefi_certs", "security_initcall_late", "security_initcall_late_sync",
-          "deferred_probe_initcall", "conduit_reprobe_barrier"]
-
-# Console lines that make a boot fail, whatever the scenario.
-FATAL = [
-    ("panic", re.compile(r"Kernel panic|kernel BUG at|Internal error:|Oops")),
-    ("hyp panic", re.compile(r"HYP panic|hyp panic|nVHE hyp panic")),
-    ("WARN", re.compile(r"WARNING: CPU: \d+ PID: \d+ at |------------\[ cut here \]")),
-    ("BUG", re.compile(r"\bBUG: ")),
-    ("lockdep", re.compile(r"possible circular locking|possible recursive locking|"
-                           r"inconsistent lock state|lock held when returning|"
-                           r"suspicious RCU usage")),
-    ("hung task", re.compile(r"INFO: task .* blocked for more than")),
-    ("sleep in atomic", re.compile(r"sleeping function called from invalid context")),
-]
-
-FWLOG = re.compile(r"fwlog: (\d+) t=(\d+) cpu(\d+) EL(\d) (\S+)\((.*?)\) -> (\S+) r=\((.*?)\)")
-ECHO = re.compile(r"ffa_echo: (.*)")
-TS = re.compile(r"^\[\s*(\d+\.\d+)\]\s?(.*)$")
-CALLING = re.compile(r"calling  (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? @ \d+")
-RETURNED = re.compile(r"initcall (\w+)\+0x[0-9a-f]+/0x[0-9a-f]+(?: \[\w+\])? returned (-?\d+) after (\d+) usecs")
-
-
-# A kernel line starting anywhere but at the start of a line of /init.
-GLUED_KERNEL_LINE = re.compile(r"(?<=.)(?=\[\s*\d+\.\d+\] )")
-
-
-def split_glued(text):
-    """The console's lines, with a kernel line that the console printed
-    before the newline of a line of /init's split off it again: /init writes
-    each line in one write, but the UART sends it out while kernel messages
-    go straight to the console."""
-    for line in text.splitlines():
-        if "conduit-init: " in line:
-            parts = GLUED_KERNEL_LINE.split(line, maxsplit=1)
-            yield from parts
-        else:
-            yield line
-
-
-def parse_log(text):
-    """Return a dict describing the boot from its console output."""
-    res = {"userspace": False, "fatal": [], "events": [], "initcalls": {},
-           "kmsg_warnings": None, "kmsg_warn_lines": [], "conduit_debugfs": [],
-           "init_lines": [], "ffa_calls": [], "echo": None, "deferred": None,
-           "ffa_version_at": None}
-    last_ts = 0.0
-    for raw in split_glued(text):
-        line = raw.rstrip("\r")
-        m = TS.match(line)
-        ts, body = (float(m.group(1)), m.group(2)) if m else (None, line)
-        if ts is not None:
-            last_ts = ts
-        for name, pat in FATAL:
-            if pat.search(line):
-                res["fatal"].append(f"{name}: {line.strip()}")
-        if "conduit-init: " in line:
-            msg = line.split("conduit-init: ", 1)[1]
-            res["init_lines"].append(msg)
-            if msg.startswith("userspace reached"):
-                res["userspace"] = True
-                res["events"].append((last_ts, "userspace", "/init reached"))
-            elif msg.startswith("kmsg-warnings: "):
-                v = msg.split(": ", 1)[1]
-                res["kmsg_warnings"] = int(v) if v.isdigit() else None
-            elif msg.startswith("kmsg-warn: "):
-                res["kmsg_warn_lines"].append(msg.split(": ", 1)[1])
-            elif msg.startswith("conduit: "):
-                res["conduit_debugfs"].append(msg.split(": ", 1)[1])
-            elif msg.startswith(("module: ", "rebind: ")):
-                # "<what>: <name> <return value>"
-                what, _, rest = msg.partition(": ")
-                name, _, ret = rest.partition(" ")
-                res.setdefault({"module": "modules"}.get(what, what), {})[name] = \
-                    int(ret) if ret.lstrip("-").isdigit() else None
-            elif msg.startswith(("conduit-unbound: ", "conduit-rebound: ", "conduit-before-modules: ")):
-                tag, row = msg.split(": ", 1)
-                res.setdefault(tag.replace("-", "_"), []).append(row)
-            elif msg.startswith("ima-measurement: "):
-                res.setdefault("ima_measurements", []).append(msg.split(": ", 1)[1])
-            elif msg.startswith("tpm-pcr"):
-                m = re.match(r"tpm-pcr(\d+): ([0-9A-Fa-f]{64})$", msg)
-                if m:
-                    res.setdefault("pcrs", {})[m.group(1)] = m.group(2).lower()
-            elif msg.startswith("tee: "):
-                res["events"].append((last_ts, "/init", msg))
-            elif msg.startswith("deferred: "):
-                res.setdefault("deferred_lines", []).append(msg.split(": ", 1)[1].strip())
-            elif msg.startswith("deferred-end"):
-                # None when /init could not read the file, else its lines.
-                lines = res.pop("deferred_lines", [])
-                if not any(ln.startswith("unavailable") for ln in lines):
-                    res["deferred"] = lines
-            continue
-        if ts is None:
-            continue
-        e = ECHO.search(body)
-        if e:
-            res["echo"] = e.group(1)
-            res.setdefault("echoes", []).append(e.group(1))
-        if body.startswith("entering initcall level: late"):
-            res["late_level_at"] = ts
-            res["events"].append((ts, "initcalls", "late level begins"))
-            continue
-        c = CALLING.search(body)
-        if c and c.group(1) in ACTORS:
-            res["initcalls"].setdefault(c.group(1), {})["start"] = ts
-            res["events"].append((ts, c.group(1), "initcall starts"))
-            continue
-        r = RETURNED.search(body)
-        if r and r.group(1) in ACTORS:
-            ent = res["initcalls"].setdefault(r.group(1), {})
-            ent.update(end=ts, ret=int(r.group(2)), usecs=int(r.group(3)))
-            res["events"].append((ts, r.group(1), f"returned {r.group(2)}"))
-            continue
-        for who, pat in sc.EVENT_PATTERNS:
-            if pat.search(body):
-                res["events"].append((ts, who, body.strip()))
-                break
-    # TF-A's SPM dispatcher log (optee-* scenarios): the normal world's
-    # FF-A calls at EL3; memory sharing and notifications go on the timeline.
-    res["spmd_calls"] = sc.spmd_calls(text)
-    for c in res["spmd_calls"]:
-        if c["call"].startswith(("FFA_VERSION", "FFA_MEM_", "FFA_NOTIFICATION")):
-            arg = f"({c['args'][0]})" if c["call"] == "FFA_VERSION" else ""
-            res["events"].append((c["after"], "SPMD (EL3)", f"{c['call']}{arg} -> {c['result']}"))
-    res["events"].sort(key=lambda e: e[0])
-    return res
-
-
-def add_fwlog(res, path):
-    """The test firmware's call log (secure UART, its own file): which EL
-    each FF-A call came from. Its clock is not the kernel's, so the calls
-    are not placed on the timeline."""
-    if not os.path.exists(path):
-        return
-    with open(path, errors="replace") as f:
-        for line in f:
-            fw = FWLOG.search(line)
-            if fw and fw.group(5).startswith("FFA_"):
-                res["ffa_calls"].append({"after": None, "el": int(fw.group(4)),
-                                         "call": fw.group(5), "result": fw.group(7)})
-
 
 def kernel_image(build, kernel, scen=None):
     """The Image a scenario boots: KERNEL's, or the scenario's own build."""
@@ -181,7 +37,7 @@ def kernel_image(build, kernel, scen=None):
 
 def not_started(kernel, name, base, why):
     """The result of a scenario that could not start: one failed check."""
-    res = parse_log("")
+    res = console.parse_log("")
     res.update(kernel=kernel, scenario=name, qemu_rc=None, timed_out=False,
                wall_seconds=0.0, log=base + ".log", not_started=why,
                checks=[("scenario starts", False, why)])
@@ -198,7 +54,7 @@ PATCHED_DYNDBG = ('dyndbg="file arch/arm64/kvm/pkvm.c +p; '
 
 def run(kernel, name, build, timeout=None):
     """Boot one scenario; a scenario that cannot start fails as itself."""
-    scen = dict(sc.SCENARIOS[name])
+    scen = dict(st.SCENARIOS[name])
     if kernel == "patched":
         scen["append"] = (scen.get("append", "") + " " + PATCHED_DYNDBG).strip()
     outdir = os.path.join(build, "boots")
@@ -210,20 +66,20 @@ def run(kernel, name, build, timeout=None):
         return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
                            f"run 'make {target}'")
     try:
-        cmd = sc.qemu_command(scen, image, build, base)
-    except (OSError, subprocess.CalledProcessError, sc.ScenarioError) as e:
+        cmd = qemu.qemu_command(scen, image, build, base)
+    except (OSError, subprocess.CalledProcessError, qemu.ScenarioError) as e:
         detail = getattr(e, "stderr", None) or ""
         detail = detail.strip().splitlines()[-1] if detail.strip() else str(e)
         return not_started(kernel, name, base, f"could not prepare the boot: {detail}")
-    text, rc, timed_out, wall = sc.run_qemu(cmd, base + ".log",
+    text, rc, timed_out, wall = qemu.run_qemu(cmd, base + ".log",
                                             timeout or scen.get("timeout", 120))
-    res = parse_log(text)
-    add_fwlog(res, base + ".fwlog")
+    res = console.parse_log(text)
+    console.add_fwlog(res, base + ".fwlog")
     res.update(kernel=kernel, scenario=name, qemu_rc=rc, timed_out=timed_out,
                wall_seconds=round(wall, 2), log=base + ".log")
     if scen.get("trace_smc"):
-        res["smc_origins"] = sc.smc_origins(base + ".int.log")
-    res["checks"] = sc.judge(scen, kernel, res)
+        res["smc_origins"] = console.smc_origins(base + ".int.log")
+    res["checks"] = checks.judge(scen, kernel, res)
     with open(base + ".json", "w") as f:
         json.dump(res, f, indent=1)
     return res
@@ -261,7 +117,7 @@ def timeline(build, name):
     width = 62
     stock, patched = load(build, "stock", name), load(build, "patched", name)
     left, right = fmt_events(stock, width), fmt_events(patched, width)
-    print(f"Conduit timeline, scenario '{name}': {sc.SCENARIOS[name]['title']}")
+    print(f"Conduit timeline, scenario '{name}': {st.SCENARIOS[name]['title']}")
     print(f"{'stock (' + os.path.basename(build) + '/stock)':<{width}} | patched")
     print("-" * width + "-+-" + "-" * width)
     for i in range(max(len(left), len(right))):
@@ -272,10 +128,10 @@ def timeline(build, name):
     for res in (stock, patched):
         if res is None:
             continue
-        order = " -> ".join(a for a in sc.initcall_order(res))
+        order = " -> ".join(a for a in console.initcall_order(res))
         print(f"{res['kernel']:>8}: initcall order {order}")
         print(f"{'':>8}  userspace {'reached' if res['userspace'] else 'NOT reached'}, "
-              f"kernel warnings {len(sc.warnings(res))}, wall {res['wall_seconds']} s")
+              f"kernel warnings {len(checks.warnings(res))}, wall {res['wall_seconds']} s")
         for check, ok, why in res["checks"]:
             print(f"{'':>8}  [{'ok' if ok else 'FAIL'}] {check}" + ("" if ok else f": {why}"))
         if res.get("spmd_calls"):
@@ -304,9 +160,9 @@ def ima_fields(res):
     """The rows of ima_summary() for one boot record (None: not booted)."""
     if res is None:
         return ["not booted"] * 5
-    bound, ima, bypass, _ = sc.tpm_timeline(res)
-    agg = sc.boot_aggregate(res)
-    want = sc.expected_boot_aggregate(res.get("pcrs") or {})
+    bound, ima, bypass, _ = checks.tpm_timeline(res)
+    agg = checks.boot_aggregate(res)
+    want = checks.expected_boot_aggregate(res.get("pcrs") or {})
     return [f"{bound:.6f}" if bound is not None else "never",
             f"{ima:.6f}" if ima is not None else "not run",
             f"TPM-bypass at {bypass:.6f}" if bypass is not None else "none (measures with tpm0)",
@@ -323,7 +179,7 @@ def ima_summary(build, name):
              "first measurement", "SHA-256(PCR 0-9)"]
     cols = [ima_fields(load(build, kernel, name)) for kernel in ("stock", "patched")]
     width = max(len(v) for v in cols[0] + ["stock 7.3.4"]) + 2
-    print(f"IMA and the TPM behind FF-A, scenario '{name}': {sc.SCENARIOS[name]['title']}")
+    print(f"IMA and the TPM behind FF-A, scenario '{name}': {st.SCENARIOS[name]['title']}")
     print(f"{'':<20}{'stock 7.3.4':<{width}}patched")
     for head, st, pa in zip(heads, *cols):
         print(f"{head:<20}{st:<{width}}{pa}")
@@ -331,7 +187,7 @@ def ima_summary(build, name):
 
 def warn_count(res):
     """Warnings, and the scenario's documented known ones apart."""
-    n, known = len(sc.warnings(res)), len(sc.warnings(res, excuse_known=False))
+    n, known = len(checks.warnings(res)), len(checks.warnings(res, excuse_known=False))
     return f"{n}" + (f" (+{known - n} known)" if known > n else "")
 
 
@@ -340,7 +196,7 @@ def matrix(build, out):
     head = ["scenario", "kernel", "userspace", "host FF-A from", "echo", "conduit order",
             "warnings", "checks"]
     rows = []
-    for name, scen in sc.SCENARIOS.items():
+    for name, scen in st.SCENARIOS.items():
         for kernel in scen.get("kernels", ["stock", "patched"]):
             res = load(build, kernel, name)
             if res is None:
@@ -376,17 +232,17 @@ def main():
     sub = ap.add_subparsers(dest="action", required=True)
     r = sub.add_parser("run")
     r.add_argument("kernel", choices=["stock", "patched"])
-    r.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    r.add_argument("scenario", choices=sorted(st.SCENARIOS))
     r.add_argument("--build", required=True)
     r.add_argument("--results", help="append PASS/FAIL lines to this file")
     r.add_argument("--timeout", type=int)
     t = sub.add_parser("timeline")
-    t.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    t.add_argument("scenario", choices=sorted(st.SCENARIOS))
     t.add_argument("--build", required=True)
     t.add_argument("--require-boot", action="store_true",
                    help="exit 1 with one line unless both kernels reached userspace")
     i = sub.add_parser("ima")
-    i.add_argument("scenario", choices=sorted(sc.SCENARIOS))
+    i.add_argument("scenario", choices=sorted(st.SCENARIOS))
     i.add_argument("--build", required=True)
     sub.add_parser("list")
     al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
@@ -396,13 +252,13 @@ def main():
     m.add_argument("--build", required=True)
     a = ap.parse_args()
     if a.action == "list":
-        for name, s in sc.SCENARIOS.items():
+        for name, s in st.SCENARIOS.items():
             print(f"{name:<24} {s['title']}")
         return
     build = os.path.abspath(a.build)
     if a.action == "all":
         with open(a.results, "w") as f:
-            for name, scen in sc.SCENARIOS.items():
+            for name, scen in st.SCENARIOS.items():
                 for kernel in scen.get("kernels", ["stock", "patched"]):
                     res = run(kernel, name, build)
                     lines = verdict_lines(res)

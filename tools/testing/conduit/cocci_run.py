@@ -87,133 +87,93 @@ def norm_report(text, prefix=""):
     return sorted(set(lines))
 
 
-def norm_patch(text):
-    """Make a spatch diff stable: drop the temporary output file name."""
-    out = []
-    for line in text.splitlines():
-        if line.startswith("+++ "):
-            line = "+++ " + line.split()[1].rsplit("/", 1)[-1] \
-                if "cocci-output" in line else line
-            line = re.sub(r"cocci-output-[^ ]*?-", "b/", line)
-        if line.startswith("--- ") and not line.startswith("--- a/"):
-            line = "--- a/" + line[4:].lstrip("./")
-        if line.startswith("+++ ") and not line.startswith("+++ b/"):
-            line = "+++ b/" + line[4:].lstrip("./")
-        out.append(line)
-    text = "\n".join(out) + ("\n" if out else "")
-    # spatch walks --dir in no particular order: sort the per-file pieces
-    pieces = split_patch(text)
-    return "".join(pieces[k] for k in sorted(pieces))
-
-
 def file_of(line):
     return line.split(":", 1)[0]
 
 
-def split_patch(text):
-    """Per-file pieces of a unified diff, keyed by file name."""
-    pieces, cur, name = {}, [], None
-    for line in text.splitlines(keepends=True):
-        if line.startswith("diff ") or (line.startswith("--- a/")
-                                         and not (cur and cur[-1].startswith("diff "))):
-            if name or cur:
-                pieces[name or ""] = "".join(cur)
-            name, cur = None, []
-        if line.startswith("--- a/"):
-            name = line[6:].strip()
-        cur.append(line)
-    if name:
-        pieces[name] = "".join(cur)
-    return pieces
+def expected_reports(cdir, got, bless):
+    """The expected report lines of corpus CDIR (sorted), or None if it has
+    no expected.report; BLESS writes GOT as the expectation first."""
+    exp_file = os.path.join(cdir, "expected.report")
+    if bless:
+        with open(exp_file, "w") as f:
+            f.write("".join(ln + "\n" for ln in got))
+    try:
+        with open(exp_file) as f:
+            return sorted(ln.rstrip("\n") for ln in f if ln.strip())
+    except FileNotFoundError:
+        return None
+
+
+def judge_case(cname, case, got, exp):
+    """The verdict of one corpus file CASE: bad_* files must be reported,
+    the others not, and report mode must give exactly the expected lines."""
+    g = [ln for ln in got if file_of(ln) == case]
+    e = [ln for ln in exp if file_of(ln) == case]
+    kind = "misuse" if case.startswith("bad_") else "correct"
+    if kind == "misuse" and not e:
+        return f"FAIL {cname} misuse case has no expected report"
+    if kind == "correct" and e:
+        return f"FAIL {cname} correct-use case has expected reports"
+    if g != e:
+        for ln in sorted(set(e) - set(g)):
+            print(f"  missing:    {ln}", file=sys.stderr)
+        for ln in sorted(set(g) - set(e)):
+            print(f"  unexpected: {ln}", file=sys.stderr)
+        return (f"FAIL {cname} report differs: {len(set(e) - set(g))} missing, "
+                f"{len(set(g) - set(e))} unexpected")
+    return f"PASS {cname} ({kind}, {len(g)} report(s))"
+
+
+def flagged_files(mode, out):
+    """The files an org or context run of spatch flags, from its output."""
+    if mode == "org":
+        files = re.findall(r"\[\[view:([^:]+)::", out)
+    else:
+        files = [ln[4:].split()[0] for ln in out.splitlines() if ln.startswith("--- ")]
+    return sorted({f[2:] if f.startswith("./") else f for f in files})
+
+
+def judge_other_mode(name, cocci, mode, cdir, fired):
+    """Org and context mode must flag the same files as report mode; the
+    rules have no patch mode (they do not rewrite code)."""
+    if mode == "patch":
+        return f"FAIL {name}/patch the rules have no patch mode"
+    rc, out, _ = spatch(cocci, mode, ".", cdir)
+    if rc != 0:
+        return f"FAIL {name}/{mode} spatch exited {rc}"
+    files = flagged_files(mode, out)
+    if files != fired:
+        return f"FAIL {name}/{mode} flags {files}, report mode flags {fired}"
+    return f"PASS {name}/{mode} (same {len(files)} file(s) as report)"
+
+
+def test_rule(repo, name, cocci, bless):
+    """The verdict lines of rule NAME over its corpus cocci/NAME/."""
+    cdir = os.path.join(repo, "cocci", name)
+    cases = sorted(os.path.basename(p) for p in glob.glob(os.path.join(cdir, "*.c")))
+    if not cases:
+        return [f"FAIL {name} no corpus in cocci/{name}/"]
+    rc, out, err = spatch(cocci, "report", ".", cdir)
+    if rc != 0:
+        return [f"FAIL {name} spatch exited {rc}: " + " ".join(err.split())[:200]]
+    got = norm_report(out)
+    exp = expected_reports(cdir, got, bless)
+    if exp is None:
+        results = [f"FAIL {name}/{case} missing expected.report" for case in cases]
+    else:
+        results = [judge_case(f"{name}/{case}", case, got, exp) for case in cases]
+    fired = sorted({file_of(ln) for ln in got})
+    return results + [judge_other_mode(name, cocci, m, cdir, fired)
+                      for m in modes(cocci) if m != "report"]
 
 
 def test(args):
+    """cocci-test: every rule over its corpus; PASS/FAIL lines to ARGS.results."""
     repo = os.path.abspath(args.repo)
     results = []
     for name, cocci in rules(repo):
-        cdir = os.path.join(repo, "cocci", name)
-        cases = sorted(os.path.basename(p)
-                       for p in glob.glob(os.path.join(cdir, "*.c")))
-        if not cases:
-            results.append(f"FAIL {name} no corpus in cocci/{name}/")
-            continue
-        rc, out, err = spatch(cocci, "report", ".", cdir)
-        if rc != 0:
-            results.append(f"FAIL {name} spatch exited {rc}: "
-                           + " ".join(err.split())[:200])
-            continue
-        got = norm_report(out)
-        exp_file = os.path.join(cdir, "expected.report")
-        if args.bless:
-            with open(exp_file, "w") as f:
-                f.write("".join(l + "\n" for l in got))
-        try:
-            with open(exp_file) as f:
-                exp = sorted(l.rstrip("\n") for l in f if l.strip())
-        except FileNotFoundError:
-            exp = None
-        for case in cases:
-            cname = f"{name}/{case}"
-            g = [l for l in got if file_of(l) == case]
-            if exp is None:
-                results.append(f"FAIL {cname} missing expected.report")
-                continue
-            e = [l for l in exp if file_of(l) == case]
-            kind = "misuse" if case.startswith("bad_") else "correct"
-            if kind == "misuse" and not e:
-                results.append(f"FAIL {cname} misuse case has no expected report")
-            elif kind == "correct" and e:
-                results.append(f"FAIL {cname} correct-use case has expected reports")
-            elif g != e:
-                missing = len(set(e) - set(g))
-                extra = len(set(g) - set(e))
-                results.append(f"FAIL {cname} report differs: {missing} missing, {extra} unexpected")
-                for l in sorted(set(e) - set(g)):
-                    print(f"  missing:    {l}", file=sys.stderr)
-                for l in sorted(set(g) - set(e)):
-                    print(f"  unexpected: {l}", file=sys.stderr)
-            else:
-                results.append(f"PASS {cname} ({kind}, {len(g)} report(s))")
-        # Other modes must flag the same files as report mode.
-        fired = sorted({file_of(l) for l in got})
-        for mode in modes(cocci):
-            if mode == "report":
-                continue
-            rc, out, err = spatch(cocci, mode, ".", cdir)
-            if rc != 0:
-                results.append(f"FAIL {name}/{mode} spatch exited {rc}")
-                continue
-            if mode == "patch":
-                got_p = norm_patch(out)
-                pfile = os.path.join(cdir, "expected.patch")
-                if args.bless:
-                    with open(pfile, "w") as f:
-                        f.write(got_p)
-                try:
-                    with open(pfile) as f:
-                        exp_p = f.read()
-                except FileNotFoundError:
-                    results.append(f"FAIL {name}/patch missing expected.patch")
-                    continue
-                if got_p != exp_p:
-                    results.append(f"FAIL {name}/patch differs from expected.patch")
-                    sys.stderr.write(got_p)
-                else:
-                    n = len(split_patch(got_p))
-                    results.append(f"PASS {name}/patch ({n} file(s) rewritten)")
-                continue
-            if mode == "org":
-                files = sorted({m for m in re.findall(
-                    r"\[\[view:([^:]+)::", out)})
-            else:  # context
-                files = sorted({l[4:].split()[0]
-                                for l in out.splitlines()
-                                if l.startswith("--- ")})
-            files = [f[2:] if f.startswith("./") else f for f in files]
-            if files != fired:
-                results.append(f"FAIL {name}/{mode} flags {files}, report mode flags {fired}")
-            else:
-                results.append(f"PASS {name}/{mode} (same {len(files)} file(s) as report)")
+        results += test_rule(repo, name, cocci, args.bless)
     os.makedirs(os.path.dirname(os.path.abspath(args.results)), exist_ok=True)
     with open(args.results, "w") as f:
         f.write("".join(r + "\n" for r in results))

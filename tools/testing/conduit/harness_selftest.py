@@ -16,14 +16,14 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import boot  # noqa: E402
-import scenarios as sc  # noqa: E402
+import console  # noqa: E402
+import checks  # noqa: E402
 
 ECHO_LINE = "[    0.822381] ffa_echo: echo ok (partition 0x8001, 5 words, 64+32-bit, 0 ms)"
 
 
 def parse(*lines, scenario="rebind-nvhe"):
-    res = boot.parse_log("\r\n".join(lines) + "\r\n")
+    res = console.parse_log("\r\n".join(lines) + "\r\n")
     res["scenario"] = scenario
     return res
 
@@ -48,26 +48,26 @@ def case_init_line_alone_is_left_whole():
 
 def case_warning_count_must_match_the_lines_parsed():
     res = parse("conduit-init: kmsg-warnings: 1")
-    ok, why = sc.check_patched_no_warnings(res)
+    ok, why = checks.patched_no_warnings(res)
     return not ok and "counted 1" in why, why
 
 
 def case_clean_boot_has_no_warnings():
     res = parse("conduit-init: userspace reached", "conduit-init: kmsg-warnings: 0")
-    ok, why = sc.check_patched_no_warnings(res)
+    ok, why = checks.patched_no_warnings(res)
     return ok and res["userspace"], why
 
 
 def case_reported_warning_fails_the_boot():
     res = parse("conduit-init: kmsg-warn: arm_ffa: something odd",
                 "conduit-init: kmsg-warnings: 1")
-    ok, why = sc.check_patched_no_warnings(res)
+    ok, why = checks.patched_no_warnings(res)
     return not ok and "something odd" in why, why
 
 
 def case_missing_warning_count_fails_the_boot():
     res = parse("conduit-init: userspace reached")
-    ok, why = sc.check_patched_no_warnings(res)
+    ok, why = checks.patched_no_warnings(res)
     return not ok, why
 
 

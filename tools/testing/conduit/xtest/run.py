@@ -8,7 +8,7 @@
   run.py check [--build DIR]
 
 `run` boots each kernel in each mode the way the optee-* scenarios do
-(scenarios.optee_command: TF-A, OP-TEE as the S-EL1 SPMC, U-Boot), with the
+(qemu.optee_command: TF-A, OP-TEE as the S-EL1 SPMC, U-Boot), with the
 xtest initrd (mkinitrd.sh) as -initrd. Its /init starts tee-supplicant and
 runs xtest. Logs land in build/xtest/<kernel>-<mode>.{log,secure.log} and
 the parsed result in build/xtest/<kernel>-<mode>.json; then it prints the
@@ -33,10 +33,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import boot as bt  # noqa: E402
-import scenarios as sc  # noqa: E402
+import qemu  # noqa: E402
+import scenario_table as st  # noqa: E402
 
 KERNELS = ["stock", "patched"]
-MODES = list(sc.MODES)
+MODES = list(st.MODES)
 # The optee-* scenarios' command line, without initcall_debug (thousands
 # of console lines) and without the SMC trace (-d int).
 APPEND = "console=ttyAMA0 panic=-1 printk.time=1"
@@ -182,9 +183,9 @@ def boot(kernel, mode, build, timeout, xtest_args):
     res = {"kernel": kernel, "mode": mode, "timeout": timeout, "xtest_args": xtest_args}
     image = bt.kernel_image(build, kernel)
     initrd = os.path.join(d, "initrd.cpio.gz")
-    scen = dict(sc.SCENARIOS[f"optee-{mode}"])
+    scen = dict(st.SCENARIOS[f"optee-{mode}"])
     scen.pop("trace_smc", None)     # -d int: gigabytes over a whole xtest run
-    append = " ".join(filter(None, [APPEND, sc.MODES[mode][1],
+    append = " ".join(filter(None, [APPEND, st.MODES[mode][1],
                                     "xtest_args=" + ",".join(xtest_args.split())
                                     if xtest_args else ""]))
     why = None
@@ -194,13 +195,13 @@ def boot(kernel, mode, build, timeout, xtest_args):
         why = f"no {initrd}: run 'make xtest-initrd'"
     if why is None:
         try:
-            cmd = sc.optee_command(scen, CPU, build, base, image, append) + ["-initrd", initrd]
-        except sc.ScenarioError as e:
+            cmd = qemu.optee_command(scen, CPU, build, base, image, append) + ["-initrd", initrd]
+        except qemu.ScenarioError as e:
             why = str(e)
     if why:
         res.update(parse(""), not_started=why, wall_seconds=0.0)
         return save(base, res)
-    text, rc, timed_out, wall = sc.run_qemu(cmd, base + ".log", timeout)
+    text, rc, timed_out, wall = qemu.run_qemu(cmd, base + ".log", timeout)
     res.update(parse(text), qemu_rc=rc, timed_out=timed_out, wall_seconds=round(wall, 1),
                log=base + ".log")
     last = [m.group(1) for m in map(CASE_START.match, text.splitlines()) if m]
