@@ -3,8 +3,9 @@
 #
 # A sparse that v7.3 accepts, built from Debian's source package.
 #
-#   sparse-build.sh OUT    print the path of a working sparse binary, and
-#                          link it as OUT
+#   sparse-build.sh OUT KTREE
+#                          print the path of a sparse that KTREE's
+#                          scripts/checker-valid.sh accepts, linked as OUT
 #
 # v7.3's scripts/checker-valid.sh asks for __typeof_unqual__, which
 # bookworm's sparse 0.6.4 rejects; the kernel then prints "C=1 specified,
@@ -16,7 +17,8 @@
 # ${CONDUIT_SPARSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/conduit-sparse}.
 set -euo pipefail
 
-out=${1:?usage: sparse-build.sh OUT}
+out=${1:?usage: sparse-build.sh OUT KTREE}
+ktree=${2:?usage: sparse-build.sh OUT KTREE}
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${CONDUIT_SPARSE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/conduit-sparse}
 suite=${SPARSE_SUITE:-sid}
@@ -47,13 +49,9 @@ if [ ! -x "$bin" ]; then
 fi
 # The kernel's own test of a usable checker, so that a sparse it would
 # reject fails here instead of silently turning C=1 off.
-probe=$(mktemp --suffix=.c)
-printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' > "$probe"
-if "$bin" "$probe" 2>&1 | grep -q error; then
-	rm -f "$probe"
-	echo "sparse-build: $bin ($version) rejects __typeof_unqual__; v7.3 would not run it" >&2
+if [ "$(sh "$ktree/scripts/checker-valid.sh" "$bin")" != 1 ]; then
+	echo "sparse-build: $ktree/scripts/checker-valid.sh rejects $bin ($version)" >&2
 	exit 1
 fi
-rm -f "$probe"
 ln -sf "$bin" "$out"
 echo "$out"

@@ -10,5 +10,5 @@ SPARSE := $(BUILD)/sparse
 export SPARSE
 
 .PHONY: sparse
-sparse:
-	@$(T)/sparse-build.sh $(SPARSE) >/dev/null
+sparse: tree
+	@$(T)/sparse-build.sh $(SPARSE) $(KTREE) >/dev/null
