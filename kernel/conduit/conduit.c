@@ -552,6 +552,17 @@ static void conduit_async_fn(struct work_struct *work)
 	complete_all(&conduit_async_done);
 }
 
+/*
+ * Wait up to @left jiffies for the async probes to end; the jiffies left, 0
+ * if they still run. Once done, later calls return at once: the boot calls
+ * it once, the KUnit suite once after boot.
+ */
+VISIBLE_IF_KUNIT unsigned long conduit_async_wait(unsigned long left)
+{
+	queue_work(system_percpu_wq, &conduit_async_work);
+	return wait_for_completion_timeout(&conduit_async_done, left);
+}
+
 /* Is any conduit still pending? */
 static bool conduit_any_pending(void)
 {
@@ -578,10 +589,8 @@ void __init conduit_before_late_initcalls(void)
 	 * A gatekeeper probed asynchronously (driver_async_probe=) is not on
 	 * the re-probe list: while a conduit is pending, let async probes end.
 	 */
-	if (conduit_any_pending()) {
-		queue_work(system_percpu_wq, &conduit_async_work);
-		left = wait_for_completion_timeout(&conduit_async_done, left);
-	}
+	if (conduit_any_pending())
+		left = conduit_async_wait(left);
 	if (!left || !conduit_reprobe_wait(jiffies_to_msecs(left)))
 		pr_warn("re-probing deferred devices still runs after %u ms; late initcalls go on without it\n",
 			settle_ms);

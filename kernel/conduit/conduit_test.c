@@ -1715,6 +1715,14 @@ static void reprobe_wait_times_out_while_a_probe_is_held(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, conduit_reprobe_wait(TEST_TIMEOUT_MS));
 }
 
+/* Nothing probes asynchronously after boot: the wait ends with time left. */
+static void async_wait_ends_with_time_left_once_async_probes_are_done(struct kunit *test)
+{
+	unsigned long left = msecs_to_jiffies(TEST_TIMEOUT_MS);
+
+	KUNIT_EXPECT_GT(test, conduit_async_wait(left), 0UL);
+}
+
 /* ---- debugfs ---- */
 
 #if IS_ENABLED(CONFIG_DEBUG_FS)
@@ -2018,6 +2026,7 @@ static struct kunit_case conduit_test_cases[] = {
 	KUNIT_CASE(reprobe_wait_is_true_at_once_when_no_reprobe_runs),
 	KUNIT_CASE(reprobe_wait_is_true_once_the_reprobe_is_done),
 	KUNIT_CASE(reprobe_wait_times_out_while_a_probe_is_held),
+	KUNIT_CASE(async_wait_ends_with_time_left_once_async_probes_are_done),
 #if IS_ENABLED(CONFIG_DEBUG_FS)
 	/* debugfs */
 	KUNIT_CASE(debugfs_shows_a_pending_gated_conduit),

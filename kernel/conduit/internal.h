@@ -56,6 +56,7 @@ int conduit_defer_one(struct conduit *c, struct device *dev);
 void conduit_expire(struct conduit *c);
 bool conduit_boot_path(void);
 bool conduit_reprobe_wait(unsigned int ms);
+unsigned long conduit_async_wait(unsigned long left);
 #endif
 
 #endif /* _KERNEL_CONDUIT_INTERNAL_H */
