@@ -1027,11 +1027,11 @@ def figures(build):
     out = []
     for fig in FIGURES:
         for key, params in expand(fig):
-            st = fig.measure(d, **params)
-            out.append({"key": key, "value": st.value, "spread": st.spread, "unit": fig.unit,
+            m = fig.measure(d, **params)
+            out.append({"key": key, "value": m.value, "spread": m.spread, "unit": fig.unit,
                         "target": " ".join(map(str, fig.target)) if fig.target else "",
-                        "argued": fig.argued, "verdict": verdict(fig, st.value),
-                        "note": st.note, "smoke": fig.smoke, "measure": fig.measure.__name__})
+                        "argued": fig.argued, "verdict": verdict(fig, m.value),
+                        "note": m.note, "smoke": fig.smoke, "measure": fig.measure.__name__})
     return out
 
 

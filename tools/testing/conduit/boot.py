@@ -181,8 +181,8 @@ def ima_summary(build, name):
     width = max(len(v) for v in cols[0] + ["stock 7.3.4"]) + 2
     print(f"IMA and the TPM behind FF-A, scenario '{name}': {st.SCENARIOS[name]['title']}")
     print(f"{'':<20}{'stock 7.3.4':<{width}}patched")
-    for head, st, pa in zip(heads, *cols):
-        print(f"{head:<20}{st:<{width}}{pa}")
+    for head, sk, pa in zip(heads, *cols):
+        print(f"{head:<20}{sk:<{width}}{pa}")
 
 
 def warn_count(res):

@@ -12,10 +12,15 @@ it. One PASS/FAIL line per case.
 """
 
 import os
+import contextlib
+import io
+import json
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import boot  # noqa: E402
 import console  # noqa: E402
 import checks  # noqa: E402
 
@@ -69,6 +74,23 @@ def case_missing_warning_count_fails_the_boot():
     res = parse("conduit-init: userspace reached")
     ok, why = checks.patched_no_warnings(res)
     return not ok, why
+
+
+def case_demo_ima_summary_prints_both_kernels():
+    """make demo's IMA table (boot.py ima) over two boot records: stock in
+    TPM-bypass, patched measuring with the TPM."""
+    bypass = parse("[    1.396293] ima: No TPM chip found, activating TPM-bypass!")
+    with tempfile.TemporaryDirectory() as build:
+        os.makedirs(os.path.join(build, "boots"))
+        for kernel, res in (("stock", bypass), ("patched", parse())):
+            with open(os.path.join(build, "boots", f"{kernel}-tpm-pkvm.json"), "w") as f:
+                json.dump(res, f)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            boot.ima_summary(build, "tpm-pkvm")
+    text = out.getvalue()
+    return ("stock 7.3.4" in text and "TPM-bypass at" in text and "patched" in text,
+            text.strip().replace("\n", " | ")[:300])
 
 
 def main():
