@@ -47,7 +47,7 @@ export BUILD KTREE KSTOCK RESULTS TOP BASE_TARBALL
 
 .PHONY: help deps tree kernel kernel-stock kernel-unlocked kernel-stock-unlocked kconfig-tree initramfs boot boot-matrix demo test \
 	kernel-ffa-module kernel-ffa-module-unlocked kernel-stock-ima-late kernel-stock-ima-late-unlocked \
-	series-list series-check-manifest scenario clean distclean $(TEST_SUITES)
+	series-list series-check-manifest scenario scenarios clean distclean $(TEST_SUITES)
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
@@ -61,7 +61,8 @@ help:
 	@echo "  kernel-ffa-module  the patched tree with FF-A as modules (build/linux/out-ffa-module)"
 	@echo "  kernel-stock-ima-late  stock with IMA_INIT_LATE_SYNC=y (build/stock/out-ima-late-sync)"
 	@echo "  boot-matrix   every boot scenario on both kernels, table in build/boot-matrix.txt"
-	@echo "  scenario S=pkvm K=patched   one boot scenario (see: $(PY) $(T)/boot.py list)"
+	@echo "  scenarios     the scenario table: machine, firmware, kernels, command line, checks"
+	@echo "  scenario S=spmc-pkvm [K=stock|patched]   boot one scenario, print its verdicts"
 	@echo "  xtest         OP-TEE's xtest on both kernels, pKVM/nVHE/EL1 (about 35 min; not in test)"
 	@echo "  kunit coverage cocci-test coccicheck lint series series-check bench boot-matrix"
 
@@ -250,11 +251,17 @@ harness-selftest:
 	@mkdir -p $(RESULTS)
 	@$(PY) $(T)/harness_selftest.py | tee $(RESULTS)/harness-selftest.txt
 
-S ?= pkvm
-K ?= patched
-scenario: $(if $(filter stock,$(K)),kernel-stock,kernel) $(if $(filter ffa-module-% tpm-ffa-module-%,$(S)),kernel-ffa-module) \
-	$(if $(filter tpm-latesync-%,$(S)),kernel-stock-ima-late) $(if $(filter tpm-%,$(S)),uefi) firmware
-	$(PY) $(T)/boot.py run $(K) $(S) --build $(BUILD)
+# make scenarios: the scenario table. make scenario S=<name> [K=stock|patched]:
+# build what the scenario needs (boot.py targets), boot it on K or on each
+# kernel it names, print every check's verdict and the log's path.
+scenarios:
+	@$(PY) $(T)/boot.py table
+
+scenario:
+	@test -n "$(S)" || { echo "scenario: set S=<name>; 'make scenarios' lists them"; exit 2; }
+	@targets=$$($(PY) $(T)/boot.py targets $(S) $(K)) || exit 2; \
+		$(MAKE) --no-print-directory $$targets
+	@$(PY) $(T)/boot.py scenario $(S) $(if $(K),--kernel $(K)) --build $(BUILD)
 
 # The demo boots the stack devices run: pKVM in protected mode in front of
 # TF-A's SPM dispatcher and OP-TEE as the FF-A SPMC (make secure-world);
@@ -279,10 +286,11 @@ demo: kernel kernel-stock firmware uefi
 test:
 	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	@for s in $(TEST_SUITES); do \
-		echo "=== $$s"; \
+		echo "=== $$s"; t0=$$(date +%s); \
 		$(MAKE) --no-print-directory $$s || { \
 			grep -qs '^FAIL' $(RESULTS)/$$s.txt || \
 			echo "FAIL $$s: 'make $$s' failed before reporting" >> $(RESULTS)/$$s.txt; }; \
+		echo $$(( $$(date +%s) - t0 )) > $(RESULTS)/$$s.seconds; \
 	done
 	@$(PY) $(T)/summary.py $(RESULTS) $(TEST_SUITES)
 

@@ -5,7 +5,13 @@
   boot.py run KERNEL SCENARIO --build DIR   boot, write DIR/boots/KERNEL-SCENARIO.{log,json}
   boot.py timeline SCENARIO --build DIR      stock and patched timelines side by side
   boot.py ima SCENARIO --build DIR           IMA and the TPM, stock and patched side by side
-  boot.py list                               the scenarios
+  boot.py list                               the scenarios, a line each
+  boot.py table                              the scenario table, every field
+  boot.py scenario NAME [--kernel K] --build DIR
+                                             boot NAME on K (default: each
+                                             kernel it names), print each
+                                             check's verdict and the log
+  boot.py targets NAME [K]                   the make targets NAME's boot needs
 
 KERNEL is "stock" or "patched". A boot fails on a timeout, a panic, a WARN
 or BUG splat, a lockdep report, a hypervisor panic, or when /init is never
@@ -226,6 +232,76 @@ def matrix(build, out):
     print(text, end="")
 
 
+# The make target that builds what each firmware kind boots (None and
+# "edk2" come from QEMU and its Debian packages).
+FIRMWARE_TARGETS = {None: [], "edk2": [], "optee": ["secure-world-soft"],
+                    "tpm": ["uefi", "firmware"]}
+
+
+def scenario_kernels(name, kernel=None):
+    """The kernels a boot of NAME runs: KERNEL if given (it must be one
+    the scenario names), else every kernel it names."""
+    names = st.SCENARIOS[name].get("kernels", st.KERNELS)
+    if kernel and kernel not in names:
+        raise SystemExit(f"scenario {name} boots {' and '.join(names)} only, not {kernel}")
+    return [kernel] if kernel else list(names)
+
+
+def make_targets(name, kernel=None):
+    """The make targets that build what a boot of NAME on KERNEL (default:
+    every kernel it names) needs: kernels, firmware, initrd."""
+    scen = st.SCENARIOS[name]
+    fw = scen.get("firmware")
+    targets = list(FIRMWARE_TARGETS.get(fw, ["firmware"]))
+    for k in scenario_kernels(name, kernel):
+        targets.append(scen.get("build_target") or
+                       ("kernel-stock" if k == "stock" else "kernel"))
+    return list(dict.fromkeys(targets))
+
+
+def print_table():
+    """make scenarios: every row of the scenario table, every field, and
+    which kernel each check runs on."""
+    for name, scen in st.SCENARIOS.items():
+        print(f"{name}: {scen['title']}")
+        fw = scen.get("firmware")
+        rows = [("machine", scen["machine"]), ("cpu", scen["cpu"]),
+                ("EL, mode", f"{scen['el']}, {scen['mode']}"),
+                ("firmware", {None: "QEMU's PSCI", "edk2": "QEMU's EDK2",
+                              "optee": "TF-A, OP-TEE as SPMC, U-Boot",
+                              "tpm": "test SPMC with a TPM partition, EDK2, ACPI"}
+                 .get(fw, f"test firmware, mode {fw!r}") +
+                 (f" (TPM fault {scen['tpm_fault']})" if scen.get("tpm_fault") else "")),
+                ("kernels", " ".join(scen.get("kernels", st.KERNELS))),
+                ("append", scen.get("append") or "-"),
+                ("timeout", f"{scen.get('timeout', 120)} s")]
+        for k in ("kernel_dir", "initrd", "uefi_vars", "mem_regions", "trace_smc"):
+            if scen.get(k):
+                rows.append((k.replace("_", " "), str(scen[k])))
+        for label, val in rows:
+            print(f"  {label:<10} {val}")
+        print("  checks     every boot: boots without hanging, reaches userspace, "
+              "no panic, WARN, BUG or lockdep report")
+        for c in scen.get("checks", []):
+            on = [k for k in scen.get("kernels", st.KERNELS) if checks.applies(c, k)]
+            print(f"             {c} ({'+'.join(on) or 'no kernel it boots'}): "
+                  f"{checks.CHECKS[c].label}")
+        print()
+
+
+def boot_scenario(name, kernel, build):
+    """make scenario: boot NAME on each kernel, print the verdicts and the
+    log; the exit status says whether every check passed."""
+    ok = True
+    for k in scenario_kernels(name, kernel):
+        res = run(k, name, build)
+        print("\n".join(verdict_lines(res)))
+        print(f"  log: {res['log']}" + (f", firmware log: {res['log'][:-4]}.fwlog"
+                                        if os.path.exists(res["log"][:-4] + ".fwlog") else ""))
+        ok = ok and all(good for _, good, _ in res["checks"])
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -245,6 +321,14 @@ def main():
     i.add_argument("scenario", choices=sorted(st.SCENARIOS))
     i.add_argument("--build", required=True)
     sub.add_parser("list")
+    sub.add_parser("table")
+    sc = sub.add_parser("scenario")
+    sc.add_argument("scenario", choices=sorted(st.SCENARIOS))
+    sc.add_argument("--kernel", choices=["stock", "patched"])
+    sc.add_argument("--build", required=True)
+    tg = sub.add_parser("targets")
+    tg.add_argument("scenario", choices=sorted(st.SCENARIOS))
+    tg.add_argument("kernel", nargs="?", choices=["stock", "patched"])
     al = sub.add_parser("all", help="every scenario on every kernel it names, then the matrix")
     al.add_argument("--build", required=True)
     al.add_argument("--results", required=True)
@@ -255,6 +339,14 @@ def main():
         for name, s in st.SCENARIOS.items():
             print(f"{name:<24} {s['title']}")
         return
+    if a.action == "table":
+        print_table()
+        return
+    if a.action == "targets":
+        print(" ".join(make_targets(a.scenario, a.kernel)))
+        return
+    if a.action == "scenario":
+        sys.exit(0 if boot_scenario(a.scenario, a.kernel, os.path.abspath(a.build)) else 1)
     build = os.path.abspath(a.build)
     if a.action == "all":
         with open(a.results, "w") as f:

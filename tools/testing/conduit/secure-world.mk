@@ -28,5 +28,4 @@ secure-world-soft:
 	@$(SECURE_WORLD_DIR)/build.sh $(BUILD) || true
 
 boot-matrix: secure-world-soft
-scenario: $(if $(filter optee-%,$(S)),secure-world-soft)
 demo: $(if $(filter optee-%,$(DEMO_SCENARIO)),secure-world-soft)

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Count the PASS/FAIL lines the suites wrote and print the closing line.
+"""Count the PASS/FAIL lines the suites wrote, print each suite's count and
+wall time (RESULTS_DIR/SUITE.seconds, written by `make test`), then the
+closing line.
 
   summary.py RESULTS_DIR SUITE...
 
@@ -12,9 +14,18 @@ import os
 import sys
 
 
+def wall_seconds(results, suite):
+    """The seconds `make test` spent in SUITE, or None if not recorded."""
+    try:
+        with open(os.path.join(results, suite + ".seconds")) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def main():
     results, suites = sys.argv[1], sys.argv[2:]
-    passed = failed = 0
+    passed = failed = total_s = 0
     print()
     for suite in suites:
         path = os.path.join(results, suite + ".txt")
@@ -27,10 +38,15 @@ def main():
         p = sum(ln.startswith("PASS") for ln in lines)
         fl = len(lines) - p
         passed, failed = passed + p, failed + fl
-        print(f"{suite:<24} {p:4} passed {fl:4} failed")
+        secs = wall_seconds(results, suite)
+        total_s += secs or 0
+        print(f"{suite:<24} {p:4} passed {fl:4} failed"
+              + (f" {secs // 60:4}:{secs % 60:02} wall" if secs is not None else ""))
         for ln in lines:
             if ln.startswith("FAIL"):
                 print("    " + ln)
+    if total_s:
+        print(f"{'all suites':<24}{'':24} {total_s // 60:4}:{total_s % 60:02} wall")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
