@@ -231,37 +231,33 @@ def run_repo(repo):
     return 0
 
 
+# The KVM hunk of issue 21 around the series' select, which stands after
+# help (before the fix) or before it (as fixed).
+KVM_HUNK_HEAD = """\
+commit: kvm-pkvm-publish
+--- a/arch/arm64/kvm/Kconfig
++++ b/arch/arm64/kvm/Kconfig
+@@ -38,6 +38,7 @@ menuconfig KVM
+ 	select GUEST_PERF_EVENTS if PERF_EVENTS
+ 	select KVM_GUEST_MEMFD
+"""
+KVM_HUNK_TAIL = """\
+ 	  Support hosting virtualized guest machines.
+ 
+ 	  If unsure, say N.
+"""
+KVM_HUNK_SELECT = "+\tselect FIRMWARE_CONDUIT\n"  # the line the series adds
+KVM_HUNK_HELP = " \thelp\n"  # a context line
+
 # --self-test samples: (name, kind, text, the line numbers that must be flagged)
 SELF_TEST = [
     # The KVM hunk as it was before the fix (issue 21): the select right
     # after help is the help block's first text line.
-    ("kvm-select-after-help", "diff", """\
-commit: kvm-pkvm-publish
---- a/arch/arm64/kvm/Kconfig
-+++ b/arch/arm64/kvm/Kconfig
-@@ -38,6 +38,7 @@ menuconfig KVM
- 	select GUEST_PERF_EVENTS if PERF_EVENTS
- 	select KVM_GUEST_MEMFD
- 	help
-+	select FIRMWARE_CONDUIT
- 	  Support hosting virtualized guest machines.
- 
- 	  If unsure, say N.
-""", [8]),
+    ("kvm-select-after-help", "diff",
+     KVM_HUNK_HEAD + KVM_HUNK_HELP + KVM_HUNK_SELECT + KVM_HUNK_TAIL, [8]),
     # The same hunk as fixed: nothing to flag.
-    ("kvm-select-before-help", "diff", """\
-commit: kvm-pkvm-publish
---- a/arch/arm64/kvm/Kconfig
-+++ b/arch/arm64/kvm/Kconfig
-@@ -38,6 +38,7 @@ menuconfig KVM
- 	select GUEST_PERF_EVENTS if PERF_EVENTS
- 	select KVM_GUEST_MEMFD
-+	select FIRMWARE_CONDUIT
- 	help
- 	  Support hosting virtualized guest machines.
- 
- 	  If unsure, say N.
-""", []),
+    ("kvm-select-before-help", "diff",
+     KVM_HUNK_HEAD + KVM_HUNK_SELECT + KVM_HUNK_HELP + KVM_HUNK_TAIL, []),
     # A hunk that starts inside help text; a context line that is a keyword
     # in help is not the series' and not reported, the added one is.
     ("hunk-inside-help", "diff", """\

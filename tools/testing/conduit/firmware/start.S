@@ -86,71 +86,60 @@ park_cpu:
 	b	secondary_wait
 
 /* Exception vectors. Only SMCs from lower ELs are expected. */
-	.macro	ventry, handler
+	.macro	ventry, handler, count=1
+	.rept	\count
 	.balign	0x80
 	b	\handler
+	.endr
 	.endm
 
 	.balign	0x800
 vectors:
-	ventry	cur_el_exc	/* current EL, SP_EL0 */
-	ventry	cur_el_exc
-	ventry	cur_el_exc
-	ventry	cur_el_exc
-	ventry	cur_el_exc	/* current EL, SP_ELx */
-	ventry	cur_el_exc
-	ventry	cur_el_exc
-	ventry	cur_el_exc
+	ventry	cur_el_exc, 4	/* current EL, SP_EL0 */
+	ventry	cur_el_exc, 4	/* current EL, SP_ELx */
 	ventry	lower_sync	/* lower EL, AArch64 */
-	ventry	lower_other
-	ventry	lower_other
-	ventry	lower_other
-	ventry	lower_other	/* lower EL, AArch32 */
-	ventry	lower_other
-	ventry	lower_other
-	ventry	lower_other
+	ventry	lower_other, 3
+	ventry	lower_other, 4	/* lower EL, AArch32 */
+
+/*
+ * The SMC frame: x0..x30 at [sp, #8 * n]. frame_regs OP applies OP (stp
+ * or ldp) to each register pair; x30 is stored/loaded on its own.
+ */
+	.macro	frame_regs, op
+	\op	x0, x1, [sp, #16 * 0]
+	\op	x2, x3, [sp, #16 * 1]
+	\op	x4, x5, [sp, #16 * 2]
+	\op	x6, x7, [sp, #16 * 3]
+	\op	x8, x9, [sp, #16 * 4]
+	\op	x10, x11, [sp, #16 * 5]
+	\op	x12, x13, [sp, #16 * 6]
+	\op	x14, x15, [sp, #16 * 7]
+	\op	x16, x17, [sp, #16 * 8]
+	\op	x18, x19, [sp, #16 * 9]
+	\op	x20, x21, [sp, #16 * 10]
+	\op	x22, x23, [sp, #16 * 11]
+	\op	x24, x25, [sp, #16 * 12]
+	\op	x26, x27, [sp, #16 * 13]
+	\op	x28, x29, [sp, #16 * 14]
+	.endm
 
 	.macro	save_frame
 	sub	sp, sp, #FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
+	frame_regs stp
 	str	x30, [sp, #16 * 15]
+	.endm
+
+	.macro	restore_frame
+	frame_regs ldp
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #FRAME_SIZE
 	.endm
 
 lower_sync:
 	save_frame
 	mov	x0, sp
 	bl	el3_sync_lower
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
-	add	sp, sp, #FRAME_SIZE
+	restore_frame
 	eret
 
 lower_other:

@@ -26,6 +26,9 @@ set -euo pipefail
 BUILD=${1:?usage: build.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 FETCH=$HERE/../debian-fetch.sh
+# step NAME CMD...: CMD logged to $LOG, die() with one line if it fails
+# shellcheck source=SCRIPTDIR/../build-step.sh
+. "$HERE/../build-step.sh"
 OUT=$BUILD/secure-world
 WORK=$BUILD/secure-world.partial
 FAILED=$BUILD/secure-world.failed
@@ -98,7 +101,8 @@ key=$(
 	echo "gcc $(${CROSS}gcc -dumpversion)"
 	echo "optee-flags ${OPTEE_FLAGS[*]}"
 	echo "tfa-flags ${TFA_FLAGS[*]}"
-	echo "inputs $(cat "$MANIFEST" "$0" "$HERE/mkenv.py" | sha256sum | cut -c1-16)"
+	echo "inputs $(cat "$MANIFEST" "$0" "$HERE/../build-step.sh" "$HERE/mkenv.py" |
+		sha256sum | cut -c1-16)"
 )
 if [ -f "$OUT/flash.bin" ] && [ -f "$OUT/uboot-env.bin" ] &&
    [ "$(cat "$OUT/key" 2>/dev/null)" = "$key" ]; then
@@ -112,12 +116,6 @@ rm -rf "$OUT" "$WORK" "$FAILED"
 mkdir -p "$WORK"
 LOG=$WORK/build.log
 : > "$LOG"
-
-step() {	# step NAME CMD...: run CMD logging to $LOG, die with one line
-	local name=$1; shift
-	echo "== $name: $*" >> "$LOG"
-	"$@" >> "$LOG" 2>&1 || die "$name failed, see $FAILED/build.log"
-}
 
 step "unpack $TFA_PKG" dpkg-source --no-copy -x "$TFA_DSC" "$WORK/tf-a"
 step "unpack $OPTEE_PKG" dpkg-source --no-copy -x "$OPTEE_DSC" "$WORK/optee-os"

@@ -18,9 +18,9 @@
 #                 (default ${XDG_CACHE_HOME:-$HOME/.cache}/conduit-uefi)
 #
 # where <key> is a hash of every input: the .dsc's name and sha256, the
-# patches, the build flags, both compilers' versions, python's version and
-# this script. A hit copies it; a miss builds it (a few minutes). Either
-# way the result is BUILD_DIR/uefi/:
+# patches, the build flags, both compilers' versions, python's version,
+# this script and ../build-step.sh, which it sources. A hit copies it; a
+# miss builds it (a few minutes). Either way the result is BUILD_DIR/uefi/:
 #
 #   ArmVirtQemuKernel.fd  the firmware (EDK2's FV/QEMU_EFI.fd); the test
 #                         SPMC enters it at 0x40200000 like an Image
@@ -38,6 +38,9 @@ set -euo pipefail
 BUILD=${1:?usage: build.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 FETCH=$HERE/../debian-fetch.sh
+# step NAME CMD...: CMD logged to $LOG, die() with one line if it fails
+# shellcheck source=SCRIPTDIR/../build-step.sh
+. "$HERE/../build-step.sh"
 OUT=$BUILD/uefi
 FAILED=$BUILD/uefi.failed
 CACHE=${CONDUIT_UEFI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/conduit-uefi}
@@ -88,6 +91,7 @@ key=$(
 	echo "host $(gcc --version | head -n1)"
 	echo "python $($PY --version 2>&1)"
 	echo "script $(sha256sum < "$0" | cut -c1-16)"
+	echo "step $(sha256sum < "$HERE/../build-step.sh" | cut -c1-16)"
 )
 hash=$(echo "$key" | sha256sum | cut -c1-16)
 entry=$CACHE/$hash
@@ -118,11 +122,6 @@ WORK=$CACHE/$hash.partial
 rm -rf "$WORK" "$FAILED" && mkdir -p "$WORK"
 LOG=$WORK/build.log
 : > "$LOG"
-step() {	# step NAME CMD...: run CMD logging to $LOG, die with one line
-	local name=$1; shift
-	echo "== $name: $*" >> "$LOG"
-	"$@" >> "$LOG" 2>&1 || die "$name failed, see $FAILED/build.log"
-}
 
 SRC=$WORK/edk2
 step "unpack $PKG" dpkg-source --no-copy -x "$dsc" "$SRC"
