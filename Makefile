@@ -246,10 +246,12 @@ boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmwar
 
 boot: boot-matrix
 
-# The console parser under every boot check, on made-up console text.
+# The log parsers under every boot, KUnit and xtest check, over logs recorded
+# in tools/testing/conduit/testdata: the unittest suite, then each deliberate
+# regression of a parser (a doctoring), which some test must catch.
 harness-selftest:
 	@mkdir -p $(RESULTS)
-	@$(PY) $(T)/harness_selftest.py | tee $(RESULTS)/harness-selftest.txt
+	@set -o pipefail; $(PY) $(T)/harness_selftest.py | tee $(RESULTS)/harness-selftest.txt
 
 # make scenarios: the scenario table. make scenario S=<name> [K=stock|patched]:
 # build what the scenario needs (boot.py targets), boot it on K or on each
