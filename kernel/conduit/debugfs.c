@@ -31,6 +31,7 @@ void conduit_show(struct seq_file *m, struct conduit *c)
 		   atomic_read(&c->nr_waiters), list_count_nodes(&c->devices));
 }
 
+/* The whole file: a header line, then every conduit, under conduit_lock. */
 static int conduit_debugfs_show(struct seq_file *m, void *unused)
 {
 	int id;
@@ -44,6 +45,7 @@ static int conduit_debugfs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(conduit_debugfs);
 
+/* Creates the read-only file; nothing reads it before userspace. */
 static int __init conduit_debugfs_init(void)
 {
 	debugfs_create_file("firmware_conduit", 0444, NULL, NULL,
