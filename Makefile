@@ -247,9 +247,10 @@ boot-matrix: kernel kernel-stock kernel-ffa-module kernel-stock-ima-late firmwar
 boot: boot-matrix
 
 # The log parsers under every boot, KUnit and xtest check, over logs recorded
-# in tools/testing/conduit/testdata: the unittest suite, then each deliberate
+# in tools/testing/conduit/testdata and a few of kunit_tool's own recordings,
+# read in the assembled tree: the unittest suite, then each deliberate
 # regression of a parser (a doctoring), which some test must catch.
-harness-selftest:
+harness-selftest: tree
 	@mkdir -p $(RESULTS)
 	@set -o pipefail; $(PY) $(T)/harness_selftest.py | tee $(RESULTS)/harness-selftest.txt
 

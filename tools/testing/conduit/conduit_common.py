@@ -85,7 +85,11 @@ def kmake(tree, targets, extra=(), check=False, out="out"):
 KERNEL_SPLATS = [
     ("panic", re.compile(r"Kernel panic|kernel BUG at|Internal error:|Oops")),
     ("hyp panic", re.compile(r"HYP panic|hyp panic|nVHE hyp panic")),
-    ("WARN", re.compile(r"WARNING: CPU: \d+ PID: \d+ at |------------\[ cut here \]")),
+    # WARN's line: "WARNING: FILE:LINE at SYM, CPU#N: COMM/PID" in the 7.3
+    # kernels (kernel/panic.c __warn()), "WARNING: CPU: N PID: N at ..." in
+    # older ones; and the "cut here" line before it.
+    ("WARN", re.compile(r"WARNING: (\S+:\d+ )?at \S+, CPU#\d+: |WARNING: CPU: \d+ PID: \d+ at |"
+                        r"------------\[ cut here \]")),
     ("KASAN", re.compile(r"BUG: KASAN|KASAN: ")),
     ("BUG", re.compile(r"\bBUG:")),
     ("lockdep", re.compile(r"possible circular locking|possible recursive locking|"

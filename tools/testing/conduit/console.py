@@ -7,7 +7,7 @@
   add_fwlog(res, path)  the test firmware's call log (its secure UART)
   kernel_lines(text)    every timestamped kernel line, also one glued to
                         the middle of another line
-  read_fwlog(path)      the test firmware's call log, one dict per call
+  read_fwlog(path)      the test firmware's call log, one dict per line
   spmd_calls(text)      TF-A's SPM dispatcher log (optee-*)
   smc_origins(path)     QEMU's -d int log: which EL each SMC came from
 
@@ -37,10 +37,18 @@ INIT_TAG = "conduit-init: "
 PCR = re.compile(r"tpm-pcr(\d+): ([0-9A-Fa-f]{64})$")
 # A kernel line starting anywhere but at the start of a line of /init.
 GLUED_KERNEL_LINE = re.compile(r"(?<=.)(?=\[\s*\d+\.\d+\] )")
-# The test firmware's call log: "fwlog: SEQ t=US cpuN ELn CALL(ARGS)" and,
-# for a call it answered, " -> RESULT r=(REGS)".
-FWLOG = re.compile(r"fwlog: (\d+) t=(\d+) cpu(\d+) EL(\d) (\w+)\((.*?)\)"
-                   r"(?: -> (\S+) r=\((.*?)\))?$")
+# The test firmware's call log (firmware/lib.c fwlog()), one line per
+# event: "fwlog: SEQ t=US cpuN ELn " and then
+#   CALL(ARGS) -> RESULT r=(REGS)   an SMC it answered (FFA_*, PSCI_*, ...)
+#   CALL(ARGS)                      its own events: ENTER, TPM, NEGOTIATE_SLOW,
+#                                   WARN
+#   CALL(ARGS) -> RESULT DETAIL     the TPM service's: PCR_EXTEND, TPM_START,
+#                                   TPM_GET_INTERFACE_VERSION ("loc_state=0x82")
+#   CALL DETAIL                     BOOT ("fault=none ffa_version=0x10002 ...")
+# and PANIC(WHY) DETAIL. A RESULT may carry its own parentheses
+# ("FAILED(no usable payload size)").
+FWLOG = re.compile(r"fwlog: (\d+) t=(\d+) cpu(\d+) EL(\d) (\w+)(?:\((.*?)\))?"
+                   r"(?: -> (\S+?(?:\([^)]*\))?)(?: r=\((.*?)\))?)?(?: (.*))?$")
 
 # printk lines worth a place on the timeline, besides the actors' initcalls.
 EVENT_PATTERNS = [
@@ -215,8 +223,10 @@ def read_text(path):
 
 
 def read_fwlog(path):
-    """The test firmware's call log: one dict per line (seq, t in us, cpu,
-    el, call, args, result or None); None when there is no log."""
+    """The test firmware's call log: one dict per "fwlog:" line (FWLOG), with
+    seq, t (us, the firmware's clock), cpu, el (of the caller; 3 for the
+    firmware's own events), call, args, result, regs and detail, None where
+    the line has no such part; None when there is no log."""
     if not os.path.exists(path):
         return None
     calls = []
@@ -226,14 +236,16 @@ def read_fwlog(path):
             if m:
                 calls.append({"seq": int(m.group(1)), "t": int(m.group(2)),
                               "cpu": int(m.group(3)), "el": int(m.group(4)),
-                              "call": m.group(5), "args": m.group(6), "result": m.group(7)})
+                              "call": m.group(5), "args": m.group(6), "result": m.group(7),
+                              "regs": m.group(8), "detail": m.group(9)})
     return calls
 
 
 def add_fwlog(res, path):
-    """The test firmware's call log (secure UART, its own file): which EL
-    each FF-A call came from. Its clock is not the kernel's, so the calls
-    are not placed on the timeline."""
+    """The test firmware's call log (secure UART, its own file): the FF-A
+    calls it answered (ffa_calls: el, call, result), which say what EL each
+    came from; its other lines are left to read_fwlog()'s readers. Its
+    clock is not the kernel's, so the calls are not placed on the timeline."""
     for c in read_fwlog(path) or []:
         if c["call"].startswith("FFA_") and c["result"] is not None:
             res["ffa_calls"].append({"after": None, "el": c["el"], "call": c["call"],

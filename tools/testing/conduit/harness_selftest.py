@@ -10,9 +10,11 @@ The boot, KUnit and xtest verdicts are only as good as the parsers under
 them: a kernel line glued onto a line of /init once hid an "echo ok" and
 turned it into a "warning" (CI, patched-rebind-nvhe). Each test loads a
 console, firmware, KTAP or xtest log cut from a real run (testdata/README
-says which), runs the parser the harness runs on it (console.py,
-checks.py, kunit_results.py, conduit_common.py, xtest/run.py) and asserts
-what it must make of it. One line per test:
+says which) or one of kunit_tool's own recordings, read from the assembled
+base tree (make tree; a missing one fails its test), runs the parser the
+harness runs on it (console.py, checks.py, kunit_results.py,
+conduit_common.py, xtest/run.py) and asserts what it must make of it. One
+line per test:
 
   PASS harness-selftest: <class>: <test>
   FAIL harness-selftest: <class>: <test>: <reason>
@@ -50,6 +52,11 @@ import console  # noqa: E402
 import kunit_results as kr  # noqa: E402
 import scenario_table as st  # noqa: E402
 
+# kunit_tool's own recordings (KTAP shapes and a WARN of older kernels that
+# no run of ours printed): read in the base tree, a build input, never
+# copied into testdata/.
+KUNIT_TEST_DATA = os.path.join(cc.KTREE, "tools", "testing", "kunit", "test_data")
+
 
 def load_xtest_runner():
     """xtest/run.py, whose parse() reads an xtest boot's console."""
@@ -67,7 +74,17 @@ xtest = load_xtest_runner()
 # Reading the recorded logs as the harness reads them
 
 def data_path(name):
+    """NAME in testdata/; a path from upstream() is left as it is."""
     return os.path.join(TESTDATA, name)
+
+
+def upstream(name):
+    """The path of kunit_tool's recording NAME in the assembled tree; the
+    test that reads it fails when it is not there."""
+    path = os.path.join(KUNIT_TEST_DATA, name)
+    if not os.path.isfile(path):
+        raise AssertionError(f"no {path}: run 'make tree'")
+    return path
 
 
 def data(name):
@@ -217,6 +234,8 @@ class Warnings(unittest.TestCase):
     """Kernel warnings: /init's kmsg-warn lines and count, and the splats
     (WARN, lockdep) that fail any run."""
 
+    WARN = "warn-pkvm-patched.log"
+
     def test_warnings_that_are_not_known_fail_the_boot(self):
         res = boot_record("memblocks-pkvm-stock.log", "memblocks-pkvm", "stock")
         self.assertEqual(res["kmsg_warnings"], 2)
@@ -254,14 +273,21 @@ class Warnings(unittest.TestCase):
         self.assertEqual(checks.patched_no_warnings(res), (True, "0 warnings: "))
 
     def test_a_warn_splat_fails_the_boot(self):
-        res = console.parse_log(data("upstream-uml-warn-splat.log"))
+        res = console.parse_log(data(self.WARN))
+        self.assertEqual(res["fatal"], [
+            "WARN: [    3.679450] ------------[ cut here ]------------",
+            "WARN: [    3.680515] WARNING: drivers/base/class.c:415 at "
+            "class_for_each_device+0xf0/0xfc, CPU#0: swapper/0/1"])
+
+    def test_a_warn_in_the_format_of_older_kernels_is_a_splat_too(self):
+        res = console.parse_log(data(upstream("test_output_isolated_correctly.log")))
         self.assertEqual(res["fatal"], [
             "WARN: ------------[ cut here ]------------",
             "WARN: WARNING: CPU: 0 PID: 0 at kernel/time/clockevents.c:458 "
             "clockevents_register_device+0x143/0x160"])
 
     def test_a_warn_before_the_tests_start_is_no_kunit_report(self):
-        rc, lines = kunit_lines("upstream-uml-warn-splat.log")
+        rc, lines = kunit_lines(self.WARN)
         self.assertEqual(lines, ["FAIL kunit.run suite firmware_conduit did not finish "
                                  "(kunit.py exit 0)"])
 
@@ -288,14 +314,16 @@ class Warnings(unittest.TestCase):
 class Panics(unittest.TestCase):
     """A kernel panic fails a boot, a KUnit run and an xtest row."""
 
-    PANIC = "Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(98,0)"
+    LOG = "panic-pkvm-patched.log"
+    PANIC = ('[    2.143402] Kernel panic - not syncing: VFS: Unable to mount root fs on "" or '
+             'unknown-block(0,0)')
 
     def test_a_kernel_panic_fails_the_boot(self):
-        res = console.parse_log(data("upstream-uml-kunit-panic.log"))
-        self.assertEqual(res["fatal"], ["panic: [    0.060000] \t" + self.PANIC])
+        res = console.parse_log(data(self.LOG))
+        self.assertEqual(res["fatal"], ["panic: " + self.PANIC])
 
     def test_judge_names_the_panic_and_the_missing_userspace(self):
-        res = boot_record("upstream-uml-kunit-panic.log", "pkvm")
+        res = boot_record(self.LOG, "pkvm")
         got = {label: (ok, why) for label, ok, why in checks.judge(st.SCENARIOS["pkvm"],
                                                                    "patched", res)}
         ok, why = got["no panic, WARN, BUG or lockdep report"]
@@ -304,14 +332,14 @@ class Panics(unittest.TestCase):
         self.assertEqual(got["reaches userspace"], (False, "/init never ran"))
 
     def test_a_panic_fails_a_kunit_run_left_unfinished(self):
-        rc, lines = kunit_lines("upstream-uml-kunit-panic.log", rc=1)
+        rc, lines = kunit_lines(self.LOG, rc=1)
         self.assertEqual(rc, 1)
         self.assertEqual([ln for ln in lines if ln.startswith("FAIL")], [
-            "FAIL kunit.kernel-log kernel BUG/panic: [    0.060000] \t" + self.PANIC,
+            "FAIL kunit.kernel-log kernel BUG/panic: " + self.PANIC,
             "FAIL kunit.run suite firmware_conduit did not finish (kunit.py exit 1)"])
 
     def test_a_panic_is_the_reason_an_xtest_row_fails(self):
-        res = xtest.parse(data("upstream-uml-kunit-panic.log"))
+        res = xtest.parse(data(self.LOG))
         self.assertTrue(res["panic"])
         self.assertEqual(xtest.reason(res), "kernel panic")
 
@@ -375,17 +403,41 @@ class FirmwareLogs(unittest.TestCase):
         by_seq = {c["seq"]: c for c in calls}
         self.assertEqual(by_seq[20], {"seq": 20, "t": 6872071, "cpu": 0, "el": 2,
                                       "call": "FFA_VERSION", "args": "0x10002,0x0,0x0",
-                                      "result": "0x10002"})
+                                      "result": "0x10002", "regs": "0x10002,0x0,0x0",
+                                      "detail": None})
         self.assertEqual((by_seq[21]["call"], by_seq[21]["el"], by_seq[21]["result"]),
                          ("NEGOTIATE_SLOW", 3, None))
         self.assertEqual(by_seq[27]["result"], "FFA_ERROR:NOT_SUPPORTED")
         self.assertEqual([c["seq"] for c in calls if c["call"].startswith("FFA_")],
-                         [20] + list(range(22, 34)))
+                         [20] + list(range(22, 34)) + [35])
+
+    def test_every_line_of_the_call_log_is_read_not_only_the_answered_calls(self):
+        calls = console.read_fwlog(data_path(self.FWLOG))
+        self.assertEqual([c["seq"] for c in calls], list(range(37)))
+        got = {c["seq"]: (c["call"], c["el"], c["args"] is None, c["result"], c["regs"],
+                          c["detail"]) for c in calls if c["seq"] in (0, 2, 34, 36)}
+        self.assertEqual(got, {
+            0: ("BOOT", 3, True, None, None, "fault=negotiate-slow ffa_version=0x10002 "
+                "smccc=0x10002 psci=0x10001 cpus=2 entry=EL2 kernel=0x40200000 dtb=0x48000000"),
+            2: ("PCR_EXTEND", 3, False, "SUCCESS", None, None),
+            34: ("TPM_GET_INTERFACE_VERSION", 3, False, "CRB_FFA_OK_RESULTS_RETURNED", None,
+                 "version=0x10000"),
+            36: ("TPM_START", 3, False, "CRB_FFA_OK", None, "loc_state=0x82")})
+        self.assertTrue(calls[2]["args"].startswith("pcr=0, sha256=a3fe2bdc8b9e8884"))
+        self.assertEqual(calls[36]["args"], "locality, loc=0, loc_ctrl=0x1")
+
+    def test_a_refused_tpm_start_is_read_apart_from_its_reason(self):
+        calls = console.read_fwlog(data_path("tpm-error-pkvm-patched.fwlog"))
+        self.assertEqual([(c["seq"], c["call"]) for c in calls], [
+            (33, "TPM_GET_INTERFACE_VERSION"), (34, "FFA_MSG_SEND_DIRECT_REQ64"),
+            (35, "TPM_START")])
+        self.assertEqual((calls[2]["args"], calls[2]["result"], calls[2]["detail"]),
+                         ("locality, loc=0", "CRB_FFA_DENIED", "(fault tpm-error)"))
 
     def test_ffa_calls_say_which_el_they_came_from(self):
         res = console.new_record()
         console.add_fwlog(res, data_path(self.FWLOG))
-        self.assertEqual(len(res["ffa_calls"]), 13)
+        self.assertEqual(len(res["ffa_calls"]), 14)
         self.assertEqual(checks.ffa_els(res), {2})
         self.assertTrue(verdict("ffa_through_pkvm", res)[0])
         el1 = console.new_record()
@@ -565,7 +617,7 @@ class Ktap(unittest.TestCase):
             "FAIL kunit.lockdep_is_still_on_after_the_suite skipped"])
 
     def test_a_failing_result_is_not_ok_at_its_depth(self):
-        started, results = ktap("upstream-ktap-failure-nested.log")
+        started, results = ktap(upstream("test_is_test_passed-failure-nested.log"))
         self.assertEqual(tuples(results), [(2, True, 1, "test 1", None),
                                            (0, False, 1, "subtest 1", None),
                                            (2, False, 1, "subsubtest 1", None),
@@ -573,12 +625,12 @@ class Ktap(unittest.TestCase):
         self.assertFalse(any(cc.ktap_passed(r) for r in results if r.depth == 0))
 
     def test_results_nested_below_the_cases_of_a_suite_are_no_kunit_cases(self):
-        rc, lines = kunit_lines("upstream-ktap-failure-nested.log", rc=1)
+        rc, lines = kunit_lines(upstream("test_is_test_passed-failure-nested.log"), rc=1)
         self.assertEqual(lines, ["FAIL kunit.run suite firmware_conduit did not finish "
                                  "(kunit.py exit 1)"])
 
     def test_results_indented_by_other_than_four_spaces_are_no_results(self):
-        started, results = ktap("upstream-ktap-two-space-indent.log")
+        started, results = ktap(upstream("test_parse_attributes.log"))
         self.assertTrue(started)
         self.assertEqual(tuples(results), [(0, True, 1, "suite", None)])
 
@@ -709,6 +761,8 @@ DOCTORINGS = [
               "BENIGN_WARNINGS", lambda _: re.compile(r"(?!)")),
     Doctoring("WARN splat pattern of old kernels only", cc, "KERNEL_SPLATS",
               _replaced("WARN", r"WARNING: at ")),
+    Doctoring("WARN's line in the 7.3 format not a splat", cc, "KERNEL_SPLATS",
+              _replaced("WARN", r"WARNING: CPU: \d+ PID: \d+ at |------------\[ cut here \]")),
     Doctoring("lockdep's recursive locking report not a splat", cc, "KERNEL_SPLATS",
               _replaced("lockdep", dict(cc.KERNEL_SPLATS)["lockdep"].pattern.replace(
                   "possible recursive locking|", ""))),
@@ -729,6 +783,10 @@ DOCTORINGS = [
     Doctoring("KTAP started by any line", cc, "KTAP_VERSION", lambda _: re.compile(r"")),
     Doctoring("firmware call log drops the result", console, "FWLOG",
               lambda p: re.compile(p.pattern.replace(" -> ", " => "))),
+    Doctoring("firmware call log keeps only CALL(ARGS) lines and their r=(REGS) answers",
+              console, "FWLOG",
+              lambda _: re.compile(r"fwlog: (\d+) t=(\d+) cpu(\d+) EL(\d) (\w+)\((.*?)\)"
+                                   r"(?: -> (\S+) r=\((.*?)\))?()$")),
     Doctoring("SMC origins ignore the return address", console, "_exception_detail",
               _ignoring_elr),
     Doctoring("OP-TEE's refusal looked up in its SMC32 form", checks, "OPTEE_NO_RETRIEVE",
