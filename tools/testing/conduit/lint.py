@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """Submission tooling for the firmware conduit series: the command line.
 
-  lint.py series        b4-prepared patch emails of the upstream commits in
-                        build/series/ (nothing is sent)        lint_emails.py
+  lint.py series        b4-prepared patch emails of the upstream commits,
+                        one submission per directory of build/series/
+                        (conduit/, and each SERIES submission:) lint_emails.py
   lint.py series-check  the emails: @FIELD@s filled in, notes placed,
-                        get_maintainer.pl's To:/Cc: in each; the mbox
+                        get_maintainer.pl's To:/Cc: in each; each mbox
                         applies with git am onto a fresh unpack of the
-                        base and the result builds             lint_emails.py
+                        base, the conduit one without the separate
+                        submissions, and the result builds     lint_emails.py
   lint.py lint          the gates on every upstream commit:
                           checkpatch --strict                  lint_checkpatch.py
                           F: lines and subjects, MAINTAINERS   lint_commits.py

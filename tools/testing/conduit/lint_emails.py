@@ -1,15 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The series emails.
+"""The series emails: the conduit series, and on its own each commit that
+SERIES marks "submission: <name>" (a fix of the base, sent separately).
 
-  make series        b4-prepared emails of the upstream commits in
-                     build/series/ (*.eml and series.mbox); nothing is sent
+  make series        b4-prepared emails, one directory per submission:
+                     build/series/conduit/ (the conduit series, its commits
+                     cherry-picked onto the base without the separate
+                     submissions) and build/series/<name>/ (*.eml,
+                     series.mbox, series.info in each); nothing is sent
   make series-check  the emails as written: every @FIELD@ filled in, the
                      notes below each ---, get_maintainer.pl's To: and Cc:
-                     in every email; the mbox applies with git am onto a
-                     fresh unpack of the base, gives build/linux's tree,
-                     and the changed objects build there
+                     in every email, a separate submission's Fixes: and
+                     Cc: stable trailers and its maintainers in its To:; on
+                     a fresh unpack of the base each separate submission
+                     applies alone, the conduit series applies without them
+                     and builds, and the separate submissions on top of it
+                     give build/linux's tree and build there
 
-The cover letter's and the notes' @FIELD@s are filled in from the last
+The cover letters' and the notes' @FIELD@s are filled in from the last
 boot matrix and KUnit run; the claims they make ([check: ...], see
 lint_claims.py) get a table of their checks' results.
 """
@@ -23,15 +30,19 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import namedtuple
 
 from lint_builds import obj_enabled, patched_config, use_config
 from lint_claims import with_claims_table
 from lint_tree import (B4WS, BUILD, CHECKDIR, COVER, DEFAULT_BASE, FRAGMENTS, HERE, KTREE, TOP,
-                       RESULTS, SERIESDIR, Fail, Results, ERRORS, file_hash, git, gitout,
-                       identity, kmake, lint_sources, log, manifest, run, subject,
+                       RESULTS, SERIESDIR, Fail, Results, ERRORS, changed_files, file_hash, git,
+                       gitout, identity, kmake, lint_sources, log, manifest, run, subject,
                        upstream_commits)
 
 B4_BRANCH = "b4/firmware-conduit"
+# The conduit series' directory under build/series (the separate
+# submissions' are their names).
+MAIN = "conduit"
 FIXED_DATE = "1700000000 +0000"
 GET_MAINTAINER = "--nogit --nogit-fallback --nogit-chief-penguins --norolestats"
 
@@ -40,9 +51,15 @@ GET_MAINTAINER = "--nogit --nogit-fallback --nogit-chief-penguins --norolestats"
 # Cover letter and notes
 
 
-def read_cover():
-    """Header fields and the cover text (subject line, blank, body)."""
-    fields, lines = {}, open(COVER).read().split("\n")
+def read_cover(path=COVER):
+    """Header fields and the cover text (subject line, blank, body) of the
+    cover letter at PATH (cover-letter.txt, or a separate submission's
+    cover-<name>.txt)."""
+    if not os.path.exists(path):
+        raise Fail(f"{os.path.relpath(path, TOP)} is missing: every submission: of SERIES "
+                   "needs a cover text there")
+    with open(path) as f:
+        fields, lines = {}, f.read().split("\n")
     i = 0
     while i < len(lines) and (lines[i].startswith("#") or not lines[i].strip()):
         i += 1
@@ -53,7 +70,7 @@ def read_cover():
     body = "\n".join(lines[i:]).strip("\n")
     for k in ("change-id", "revision", "subject"):
         if k not in fields:
-            raise Fail(f"{COVER}: header field '{k}:' missing")
+            raise Fail(f"{path}: header field '{k}:' missing")
     return fields, body
 
 
@@ -146,25 +163,53 @@ def fill_notes(text, source):
     return with_claims_table(fill_results(text), source)
 
 
-def upstream_notes():
-    """(slug, notes text) of the upstream commits of SERIES, in order."""
-    return [(c.slug, "\n".join(c.notes).strip("\n")) for c in manifest() if c.upstream]
+def below_the_line(text, single, path):
+    """(head, rest) of the email TEXT at PATH split where its patch's notes
+    go: right below the ---; in a single-patch submission, where b4 put the
+    cover text below the ---, after that text (before the diffstat's ---)."""
+    head, sep, rest = text.partition("\n---\n")
+    if not sep:
+        raise Fail(f"{path}: no '---' line to put the notes under")
+    if not single:
+        return head + sep, rest
+    j = rest.find("\n---\n")
+    if j < 0:
+        raise Fail(f"{path}: no '---' line after the cover text to put the notes before")
+    return head + sep + rest[:j].rstrip("\n") + "\n\n", rest[j + 1:]
 
 
-def add_notes(emls, notes):
+def add_notes(emls, notes, single):
     """Put each patch's notes below the --- of its email, before the
-    diffstat, where git am drops them."""
+    diffstat, where git am drops them (SINGLE: after the cover text b4 put
+    there)."""
     if len(emls) != len(notes):
-        raise Fail(f"{len(emls)} patch emails but {len(notes)} upstream commits in SERIES")
+        raise Fail(f"{len(emls)} patch emails but {len(notes)} commits in SERIES")
     for path, (slug, text) in zip(emls, notes):
         if not text:
             continue
         with open(path) as f:
-            head, sep, rest = f.read().partition("\n---\n")
-        if not sep:
-            raise Fail(f"{path}: no '---' line to put the notes under")
+            head, rest = below_the_line(f.read(), single, path)
         with open(path, "w") as f:
-            f.write(head + sep + fill_notes(text, f"SERIES {slug} notes") + "\n\n" + rest)
+            f.write(head + fill_notes(text, f"SERIES {slug} notes") + "\n\n" + rest)
+
+
+def notes_placed(path, text, single):
+    """The notes TEXT of SERIES are where add_notes() puts them in the
+    email at PATH: their first line, filled in, right below the --- (SINGLE:
+    a line between the --- and the diffstat's ---, after the cover text)."""
+    if not text:
+        return True
+    with open(path, errors="replace") as f:
+        mail = f.read()
+    first = fill_results(text).splitlines()[0]
+    try:
+        _, rest = below_the_line(mail, False, path)
+    except Fail:
+        return False
+    if single:
+        cover_part = rest.partition("\n---\n")[0]
+        return f"\n{first}\n" in f"\n{cover_part}\n"
+    return rest.startswith(first + "\n")
 
 
 def base_text():
@@ -184,9 +229,9 @@ def base_text():
     return f"Linux {kv.get('version', '?')} {where}"
 
 
-def render_cover(body):
-    """The cover letter's body with every @FIELD@ filled in and the table
-    of its claims."""
+def render_cover(body, cover=COVER):
+    """The body of the cover letter COVER with every @FIELD@ filled in and
+    the table of its claims."""
     matrix, have = boot_matrix_text()
     if have:
         table = "The boot matrix, as measured for this posting:\n\n" + matrix
@@ -196,7 +241,7 @@ def render_cover(body):
     for kernel in ("stock", "patched"):
         body = body.replace(f"@TIMELINE_{kernel.upper()}@", timeline_text(kernel))
     body = body.replace("@BOOT_MATRIX@", table).replace("@BASE@", base_text())
-    return with_claims_table(fill_results(body), os.path.relpath(COVER, TOP))
+    return with_claims_table(fill_results(body), os.path.relpath(cover, TOP))
 
 
 # --------------------------------------------------------------------------
@@ -233,9 +278,50 @@ def b4(args, cwd):
     return p.stdout + p.stderr
 
 
-def prepare_b4_workspace(base, tip):
+# A submission: NAME its directory under build/series, COVER its cover
+# text, BRANCH its b4 branch, COMMITS its commits in build/linux, NOTES the
+# (slug, notes text) of each, SEPARATE whether SERIES sends it on its own.
+Submission = namedtuple("Submission", "name cover branch commits notes separate")
+
+
+def submissions():
+    """(base, tip, [Submission]): the separate submissions of SERIES
+    (submission: <name>, first in SERIES), then the conduit series of all
+    the other upstream commits."""
+    base, tip, commits = upstream_commits()
+    ups = [c for c in manifest() if c.upstream]
+    if len(ups) != len(commits):
+        raise Fail(f"build/linux has {len(commits)} upstream commits, SERIES {len(ups)}: "
+                   "run 'make tree'")
+    for sha, c in zip(commits, ups):
+        if subject(sha) != c.subject:
+            raise Fail(f"commit {sha[:12]} ({subject(sha)}) is not SERIES's {c.slug}: "
+                       "run 'make tree'")
+
+    def sub(name, cover, branch, pick, separate):
+        return Submission(name, cover, branch, [sha for sha, _ in pick],
+                          [(c.slug, "\n".join(c.notes).strip("\n")) for _, c in pick], separate)
+    pairs = list(zip(commits, ups))
+    subs = [sub(name, os.path.join(HERE, f"cover-{name}.txt"), f"b4/{name}",
+                [p for p in pairs if p[1].submission == name], True)
+            for name in dict.fromkeys(c.submission for c in ups if c.submission)]
+    main = [p for p in pairs if not p[1].submission]
+    if not main:
+        raise Fail("every upstream commit of SERIES is a separate submission: no conduit series")
+    return base, tip, subs + [sub(MAIN, COVER, B4_BRANCH, main, False)]
+
+
+def label(sub):
+    """How the PASS/FAIL lines of SUB start: "series-check" for the conduit
+    series (its lines as they read before there were separate submissions),
+    "series-check <name>" for a separate one."""
+    return f"series-check {sub.name}" if sub.separate else "series-check"
+
+
+def prepare_b4_workspace(base):
     """A shared clone of build/linux: only MAINTAINERS is checked out (b4
-    wants a clean work tree, not a full one), its own branches and config."""
+    wants a clean work tree, not a full one), its own config. Every run
+    starts from the base alone: the branches of the last one are gone."""
     alt = os.path.join(B4WS, ".git", "objects", "info", "alternates")
     want = os.path.join(KTREE, ".git", "objects")
     if not (os.path.exists(alt) and open(alt).read().strip() == want):
@@ -244,12 +330,11 @@ def prepare_b4_workspace(base, tip):
     g = lambda *a: git(list(a), cwd=B4WS)
     getm = shlex.quote(os.path.join(KTREE, "scripts", "get_maintainer.pl"))
     ktree = shlex.quote(KTREE)
-    common = "--nogit --nogit-fallback --nogit-chief-penguins --norolestats"
     cfg = {
         "b4.prep-cover-strategy": "branch-description",
         # get_maintainer.pl of the assembled tree, run from its top.
-        "b4.send-auto-to-cmd": f"sh -c 'cd {ktree} && exec {getm} {common} --nol'",
-        "b4.send-auto-cc-cmd": f"sh -c 'cd {ktree} && exec {getm} {common} --nom'",
+        "b4.send-auto-to-cmd": f"sh -c 'cd {ktree} && exec {getm} {GET_MAINTAINER} --nol'",
+        "b4.send-auto-cc-cmd": f"sh -c 'cd {ktree} && exec {getm} {GET_MAINTAINER} --nom'",
         "b4.send-no-patatt-sign": "yes",
         # Belt and braces: there is nothing to send with, ever.
         "sendemail.smtpserver": "/bin/false",
@@ -259,22 +344,57 @@ def prepare_b4_workspace(base, tip):
         g("config", k, v)
     with open(os.path.join(B4WS, ".git", "info", "sparse-checkout"), "w") as f:
         f.write("/MAINTAINERS\n")
-    # A fresh prep branch on every run: b4 enrolls it, we fill in the cover.
-    git(["symbolic-ref", "HEAD", "refs/heads/conduit-tmp"], cwd=B4WS)
-    g("update-ref", "refs/heads/conduit-tmp", tip)
+    git(["cherry-pick", "--quit"], cwd=B4WS, check=False)
+    g("update-ref", "refs/heads/base", base)
+    g("symbolic-ref", "HEAD", "refs/heads/base")
     for ref in gitout(["for-each-ref", "--format=%(refname)", "refs/heads/", "refs/tags/"],
                       cwd=B4WS).split():
-        if ref != "refs/heads/conduit-tmp":
+        if ref != "refs/heads/base":
             g("update-ref", "-d", ref)
-    git(["config", "--remove-section", f"branch.{B4_BRANCH}"], cwd=B4WS, check=False)
-    g("update-ref", "refs/heads/base", base)
-    g("update-ref", f"refs/heads/{B4_BRANCH}", tip)
-    g("symbolic-ref", "HEAD", f"refs/heads/{B4_BRANCH}")
-    g("update-ref", "-d", "refs/heads/conduit-tmp")
+    keys = git(["config", "--name-only", "--get-regexp", r"^branch\.b4/"], cwd=B4WS,
+               check=False).stdout.split()
+    for section in dict.fromkeys(k.rsplit(".", 1)[0] for k in keys):
+        git(["config", "--remove-section", section], cwd=B4WS, check=False)
     g("read-tree", "-u", "--reset", "HEAD")
+
+
+def switch_branch(branch, commit):
+    """Check out BRANCH, set to COMMIT, in the b4 workspace (MAINTAINERS
+    only); the work tree must then be clean."""
+    git(["update-ref", f"refs/heads/{branch}", commit], cwd=B4WS)
+    git(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], cwd=B4WS)
+    git(["read-tree", "-u", "--reset", "HEAD"], cwd=B4WS)
     st = gitout(["status", "--porcelain", "--untracked-files=no"], cwd=B4WS)
     if st:
         raise Fail(f"b4 workspace {B4WS} is not clean: {st[:200]}")
+
+
+def submission_tip(sub, base, left_out):
+    """Check out SUB's b4 branch and return its tip: SUB's last commit in
+    build/linux when its commits follow the base there, else its commits
+    cherry-picked onto the base (committed at a fixed date by the sign-off
+    identity, so the same commits on every run). A conflict fails, naming
+    the commit: SUB would depend on LEFT_OUT, the submissions it goes
+    without."""
+    if gitout(["rev-list", "--reverse", f"{base}..{sub.commits[-1]}"]).split() == sub.commits:
+        switch_branch(sub.branch, sub.commits[-1])
+        return sub.commits[-1]
+    switch_branch(sub.branch, base)
+    name, email = identity()
+    env = {"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email,
+           "GIT_COMMITTER_DATE": FIXED_DATE}
+    for c in sub.commits:
+        p = git(["cherry-pick", c], cwd=B4WS, check=False, env=env)
+        if p.returncode:
+            files = gitout(["diff", "--name-only", "--diff-filter=U"], cwd=B4WS).split()
+            git(["cherry-pick", "--abort"], cwd=B4WS, check=False)
+            why = (p.stderr or p.stdout).strip().splitlines()
+            raise Fail(f"the {sub.name} series does not apply to the base without "
+                       f"{', '.join(left_out)}: commit {c[:12]} ({subject(c)}) conflicts in "
+                       f"{' '.join(files) or (why[0] if why else '?')} when cherry-picked "
+                       f"onto the base, so the series depends on {', '.join(left_out)} "
+                       "(its cover letter says it does not)")
+    return gitout(["rev-parse", "HEAD"], cwd=B4WS)
 
 
 def check_signoffs(commits):
@@ -289,10 +409,10 @@ def check_signoffs(commits):
                        f"{name} <{email}>: run 'make tree' again")
 
 
-def b4_prepare(base, tip, fields, body):
-    """Enroll the b4 branch and hand it the cover letter, its change-id,
-    revision and prefixes, and the To:/Cc: of get_maintainer.pl."""
-    prepare_b4_workspace(base, tip)
+def b4_prepare(sub, base, fields, body):
+    """Enroll SUB's b4 branch (checked out, see submission_tip()) and hand
+    it its cover letter, change-id, revision and prefixes, and the To:/Cc:
+    of get_maintainer.pl."""
     # b4 0.12 derives base-commit: as the parent of the fork point with the
     # branch-description strategy; give it the template with the real one.
     tpl = os.path.join(B4WS, ".git", "conduit-cover.template")
@@ -303,14 +423,14 @@ def b4_prepare(base, tip, fields, body):
     # The cover letter and the tracking data live in the branch config (the
     # branch-description strategy); the change-id is kept in the repository
     # so that every revision of the series carries the same one.
-    bkey = f"branch.{B4_BRANCH}"
+    bkey = f"branch.{sub.branch}"
     tracking = json.loads(gitout(["config", f"{bkey}.b4-tracking"], cwd=B4WS))
     tracking["series"]["change-id"] = fields["change-id"]
     tracking["series"]["revision"] = int(fields["revision"])
     tracking["series"]["prefixes"] = fields.get("prefixes", "").split()
-    cover = fields["subject"] + "\n\n" + render_cover(body) + "\n"
+    cover = fields["subject"] + "\n\n" + render_cover(body, sub.cover) + "\n"
     if "EDITME" in cover:
-        raise Fail(f"{COVER} still says EDITME")
+        raise Fail(f"{sub.cover} still says EDITME")
     git(["config", f"{bkey}.description", cover], cwd=B4WS)
     git(["config", f"{bkey}.b4-tracking", json.dumps(tracking)], cwd=B4WS)
     log(b4(["prep", "--auto-to-cc"], B4WS).strip())
@@ -336,60 +456,97 @@ def header(path, field):
     return [a.lower() for a in re.findall(r"[\w.+-]+@[\w.-]+\w", m.group(1))] if m else []
 
 
+def patch_emails(emls):
+    """The patches among EMLS (the emails of one submission, in order):
+    all but the cover letter; a single patch has none (b4 puts the cover
+    text below its ---)."""
+    return emls[1:] if len(emls) > 1 else emls
+
+
+def write_submission(sub, base, tip, left_out):
+    """make series for one submission: its b4 branch, its emails in
+    build/series/<name>/, the mbox of its patches, and series.info (what
+    series-check applies and compares); returns the info."""
+    fields, body = read_cover(sub.cover)
+    n = len(sub.commits)
+    if n == 1 and fields["subject"] != subject(sub.commits[0]):
+        raise Fail(f"{os.path.relpath(sub.cover, TOP)}: subject {fields['subject']!r} is not "
+                   f"its patch's {subject(sub.commits[0])!r}: b4 sends a single patch under "
+                   "the patch's own subject")
+    head = submission_tip(sub, base, left_out)
+    b4_prepare(sub, base, fields, body)
+    out = os.path.join(SERIESDIR, sub.name)
+    os.makedirs(out)
+    log(b4(["send", "--no-sign", "-o", out], B4WS).strip())
+    emls = written_emails(out)
+    if len(emls) != n + (n > 1):
+        raise Fail(f"expected {n + (n > 1)} messages in {out}, b4 wrote {len(emls)}")
+    add_notes(patch_emails(emls), sub.notes, n == 1)
+    write_mbox(patch_emails(emls), os.path.join(out, "series.mbox"))
+    info = {"name": sub.name, "base": base, "tip": head, "commits": str(n),
+            "tree": gitout(["rev-parse", f"{head}^{{tree}}"], cwd=B4WS), "upstream": tip,
+            "change-id": fields["change-id"], "revision": fields["revision"]}
+    with open(os.path.join(out, "series.info"), "w") as f:
+        f.writelines(f"{k} {v}\n" for k, v in info.items())
+    what = f"cover + {n} patches" if n > 1 else "1 patch, the cover text below its ---"
+    log(f"series: {sub.name}: {len(emls)} message{'s' if len(emls) > 1 else ''} in "
+        f"{os.path.relpath(out, TOP)} ({what}), mbox series.mbox; nothing sent")
+    log(f"series: {sub.name}: To: {', '.join(header(emls[0], 'To')) or '-'}")
+    log(f"series: {sub.name}: Cc: {', '.join(header(emls[0], 'Cc')) or '-'}")
+    log(f"series: {sub.name}: base-commit {base}, change-id {fields['change-id']}, "
+        f"v{fields['revision']}" + (f"; cherry-picked onto the base without "
+                                    f"{', '.join(left_out)} (tip {head[:12]})"
+                                    if head != sub.commits[-1] else ""))
+    return info
+
+
 def cmd_series(a):
-    """make series: the emails in build/series/, nothing sent."""
-    base, tip, commits = upstream_commits()
-    check_signoffs(commits)
-    fields, body = read_cover()
-    b4_prepare(base, tip, fields, body)
+    """make series: the emails of every submission in build/series/<name>/,
+    nothing sent."""
+    base, tip, subs = submissions()
+    check_signoffs([c for sub in subs for c in sub.commits])
+    prepare_b4_workspace(base)
     shutil.rmtree(SERIESDIR, ignore_errors=True)
     os.makedirs(SERIESDIR)
-    log(b4(["send", "--no-sign", "-o", SERIESDIR], B4WS).strip())
-    emls = sorted(os.path.join(SERIESDIR, f) for f in os.listdir(SERIESDIR)
-                  if f.endswith(".eml"))
-    if len(emls) != len(commits) + 1:
-        raise Fail(f"expected {len(commits) + 1} messages in {SERIESDIR}, b4 wrote {len(emls)}")
-    add_notes(emls[1:], upstream_notes())
-    mbox = os.path.join(SERIESDIR, "series.mbox")
-    write_mbox(emls[1:], mbox)
-    with open(os.path.join(SERIESDIR, "series.info"), "w") as f:
-        f.write(f"base {base}\ntip {tip}\ncommits {len(commits)}\n")
-    log(f"series: {len(emls)} messages in {SERIESDIR} (cover + {len(commits)} patches), "
-        f"mbox {mbox}; nothing sent")
-    log(f"series: To: {', '.join(header(emls[0], 'To')) or '-'}")
-    log(f"series: Cc: {', '.join(header(emls[0], 'Cc')) or '-'}")
-    log(f"series: base-commit {base}, change-id {fields['change-id']}, v{fields['revision']}")
+    for sub in subs:
+        write_submission(sub, base, tip,
+                         [o.name for o in subs if o.separate and o is not sub])
 
 
 # --------------------------------------------------------------------------
 # make series-check
 
 
-def written_emails():
-    """The .eml files of build/series, cover letter first."""
-    return sorted(os.path.join(SERIESDIR, e) for e in os.listdir(SERIESDIR)
-                  if e.endswith(".eml"))
+def written_emails(d):
+    """The .eml files of D (one submission's directory), cover letter
+    first."""
+    return sorted(os.path.join(d, e) for e in os.listdir(d) if e.endswith(".eml"))
 
 
-def check_emails(r, emls):
-    """The emails as written: every template field filled in, and each
-    patch's notes from SERIES between its --- and its diffstat."""
+def check_emails(r, sub, emls, base):
+    """The emails of SUB as written: every template field filled in, each
+    patch's notes from SERIES between its --- and its diffstat, and the
+    change-id, revision and base-commit of its cover."""
     left = set()
     for e in emls:
         with open(e, errors="replace") as f:
             left |= {f"{os.path.basename(e)[:4]} {m}" for m in re.findall(r"@[A-Z][A-Z_]+@",
                                                                           f.read())}
-    r.add(not left, "series-check emails: every @FIELD@ filled in"
+    r.add(not left, f"{label(sub)} emails: every @FIELD@ filled in"
           + (f"; left: {', '.join(sorted(left))}" if left else ""))
-    notes = upstream_notes()
-    placed = 0
-    for path, (slug, text) in zip(emls[1:], notes):
-        with open(path, errors="replace") as f:
-            below = f.read().partition("\n---\n")[2]
-        if not text or below.startswith(fill_results(text).splitlines()[0] + "\n"):
-            placed += 1
-    r.add(len(emls) == len(notes) + 1 and placed == len(notes),
-          f"series-check emails: notes below the --- in {placed} of {len(notes)} patches")
+    patches = patch_emails(emls)
+    placed = sum(notes_placed(path, text, len(emls) == 1)
+                 for path, (slug, text) in zip(patches, sub.notes))
+    r.add(len(patches) == len(sub.notes) and placed == len(sub.notes),
+          f"{label(sub)} emails: notes below the --- in {placed} of {len(sub.notes)} patches")
+    fields, _ = read_cover(sub.cover)
+    with open(emls[0], errors="replace") as f:
+        first = f.read()
+    cid, rev = fields["change-id"], fields["revision"]
+    ok = (f"\nchange-id: {cid}\n" in first and f"\nbase-commit: {base}\n" in first
+          and re.search(rf"^Message-Id: <[^>@]*-v{rev}-", first, re.M | re.I))
+    r.add(bool(ok), f"{label(sub)} emails: change-id {cid}, v{rev} and base-commit "
+          f"{base[:12]} in its {'cover letter' if len(emls) > 1 else 'patch'}")
 
 
 def get_maintainer(path, role):
@@ -401,23 +558,65 @@ def get_maintainer(path, role):
     return {a.lower() for a in re.findall(r"[\w.+-]+@[\w.-]+\w", p.stdout)}
 
 
-def check_recipients(r, emls):
-    """get_maintainer.pl's To: and Cc: of every patch are in its email's
-    To:/Cc:, and those of all patches in the cover letter's (the sender's
-    own address aside)."""
+def check_recipients(r, sub, emls):
+    """get_maintainer.pl's To: and Cc: of every patch of SUB are in its
+    email's To:/Cc:, and those of all its patches in the cover letter's
+    (the sender's own address aside)."""
+    patches = patch_emails(emls)
     union = {"to": set(), "cc": set()}
-    for i, path in [(i, p) for i, p in enumerate(emls) if i] + [(0, emls[0])]:
-        want = union if i == 0 else {role: get_maintainer(path, role) for role in union}
-        if i:
+    rows = [(f"patch {i}/{len(patches)}", p, None) for i, p in enumerate(patches, 1)]
+    rows += [("cover letter", emls[0], union)] if len(emls) > 1 else []
+    for what, path, want in rows:
+        if want is None:
+            want = {role: get_maintainer(path, role) for role in union}
             for role in union:
                 union[role] |= want[role]
         me = set(header(path, "From"))
         to, cc = set(header(path, "To")), set(header(path, "Cc"))
         missing = sorted((want["to"] - to - me) | (want["cc"] - to - cc - me))
-        what = "cover letter" if i == 0 else f"patch {i}/{len(emls) - 1}"
-        r.add(not missing, f"series-check recipients {what}: get_maintainer.pl's "
+        r.add(not missing, f"{label(sub)} recipients {what}: get_maintainer.pl's "
               f"{len(want['to'])} To: and {len(want['cc'])} Cc: addresses in its To:/Cc:",
               f"missing: {', '.join(missing)}")
+
+
+def directory_maintainers(dirs):
+    """The maintainers (M:, not the reviewers) get_maintainer.pl names for
+    the directories DIRS, lower-cased."""
+    p = run(["scripts/get_maintainer.pl"] + GET_MAINTAINER.replace("--norolestats", "--rolestats")
+            .split() + ["--nol"] + [a for d in dirs for a in ("-f", d)], cwd=KTREE)
+    return sorted({m.group(1).lower() for m in re.finditer(r"<([^>]+)> \(maintainer:", p.stdout)})
+
+
+def fix_trailers(mail):
+    """(the commit its Fixes: names, [what is missing]) of the email text
+    MAIL: a Fixes: <sha> ("<subject>") and a Cc: stable@vger.kernel.org
+    trailer in its message, above the first --- (git am keeps them)."""
+    msg = mail.partition("\n\n")[2].partition("\n---\n")[0]
+    fixes = re.findall(r'^Fixes: ([0-9a-f]{12,}) \("[^\n]+"\)$', msg, re.M)
+    missing = [] if fixes else ['no Fixes: <sha> ("<subject>") trailer']
+    if not re.search(r"^Cc: stable@vger\.kernel\.org$", msg, re.M):
+        missing.append("no Cc: stable@vger.kernel.org trailer")
+    return (fixes[0] if fixes else None), missing
+
+
+def check_separate(r, sub, emls):
+    """A separate submission is a fix of the base for stable: each patch
+    carries Fixes: and Cc: stable@vger.kernel.org in its message (above
+    the ---, where git am keeps them), and its To: the maintainers that
+    get_maintainer.pl names for the directories it changes."""
+    patches = patch_emails(emls)
+    for i, path in enumerate(patches, 1):
+        with open(path, errors="replace") as f:
+            fixes, missing = fix_trailers(f.read())
+        what = f" patch {i}/{len(patches)}" if len(patches) > 1 else ""
+        r.add(not missing, f"{label(sub)}{what}: Fixes: {fixes or '-'} and "
+              "Cc: stable@vger.kernel.org trailers in its email", "; ".join(missing))
+    dirs = sorted({os.path.dirname(p) + "/" for c in sub.commits for _, p in changed_files(c)})
+    want = directory_maintainers(dirs)
+    missing = sorted(set(want) - set(header(emls[0], "To")))
+    r.add(bool(want) and not missing, f"{label(sub)}: To: {', '.join(want) or '-'}, "
+          f"get_maintainer.pl's maintainer{'s' if len(want) > 1 else ''} of {' '.join(dirs)}",
+          f"not in its To: {', '.join(missing)}" if want else "get_maintainer.pl names none")
 
 
 def unpack_base(ident, tree):
@@ -445,85 +644,175 @@ def unpack_base(ident, tree):
         f.write("/out/\n")
 
 
-def same_tree(tree, rev, ours, what):
-    """(ok, line): the tree of REV in build/linux equals HEAD's in TREE."""
+def ktree_tree(rev):
+    """The tree id of REV in build/linux."""
+    return gitout(["rev-parse", f"{rev}^{{tree}}"])
+
+
+def same_tree(tree, want, ours, what):
+    """(ok, line): HEAD's tree in TREE is the tree WANT."""
     mine = gitout(["rev-parse", "HEAD^{tree}"], cwd=tree)
-    theirs = gitout(["rev-parse", f"{rev}^{{tree}}"])
-    ok = mine == theirs
+    ok = mine == want
     return ok, (f"series-check {ours} {mine[:12]} " + ("equals" if ok else "differs from")
-                + f" {what} {theirs[:12]}")
+                + f" {what} {want[:12]}")
 
 
-def apply_mbox(tree, mbox, n):
-    """git am of the mbox onto the pristine base in TREE: (ok, line)."""
+def patches_apply(applied, n):
+    """"1 patch applies", "3 of 4 patches apply"."""
+    return "1 patch applies" if n == 1 and applied == 1 else f"{applied} of {n} patches apply"
+
+
+def apply_mbox(tree, mbox, n, what, onto="to the pristine base"):
+    """git am of the N patches of MBOX onto HEAD in TREE: (ok, line), the
+    line starting with WHAT."""
     name, email = identity()
+    before = int(gitout(["rev-list", "--count", "HEAD"], cwd=tree))
     am = git(["am", "--quiet", "--whitespace=error-all", mbox], cwd=tree, check=False,
              env={"GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email})
-    applied = int(gitout(["rev-list", "--count", "HEAD"], cwd=tree)) - 1
+    applied = int(gitout(["rev-list", "--count", "HEAD"], cwd=tree)) - before
     if am.returncode:
         git(["am", "--abort"], cwd=tree, check=False)
-        return False, (f"series-check git am: failed after {applied} of {n} patches: "
+        return False, (f"{what}: failed after {applied} of {n} patches {onto}: "
                        + (am.stdout + am.stderr).strip().replace("\n", " ")[:400])
-    return applied == n, f"series-check git am: {applied} of {n} patches apply to the " \
-        "pristine base"
+    return applied == n, f"{what}: {patches_apply(applied, n)} {onto}"
 
 
-def build_changed(tree, n):
-    """Every object the last N commits of TREE touch compiles there, with
-    the patched kernel's config: (ok, line)."""
+def build_changed(tree, since, what, where, configure=True):
+    """Every object the commits SINCE..HEAD of TREE touch compiles there,
+    with the patched kernel's config (set up first when CONFIGURE): (ok,
+    line), the line starting with WHAT and saying WHERE."""
     os.makedirs(os.path.join(tree, "out"), exist_ok=True)
-    use_config(tree, patched_config(tree))
-    srcs = [f for f in gitout(["diff", "--name-only", "--diff-filter=d", f"HEAD~{n}", "HEAD"],
+    if configure:
+        use_config(tree, patched_config(tree))
+    srcs = [f for f in gitout(["diff", "--name-only", "--diff-filter=d", since, "HEAD"],
                               cwd=tree).splitlines() if f.endswith(".c")]
     objs = [s[:-2] + ".o" for s in srcs if obj_enabled(tree, s[:-2] + ".o")]
     skipped = sorted(set(s[:-2] + ".o" for s in srcs) - set(objs))
     if not objs:
-        raise Fail("series-check: no changed object is enabled in the patched config")
+        raise Fail(f"{what}: no changed object is enabled in the patched config")
     p = kmake(tree, objs)
     why = "" if p.returncode == 0 else \
         ": " + "\n".join((p.stdout + p.stderr).splitlines()[-15:])
-    return p.returncode == 0, (f"series-check build: {len(objs)} changed objects compile in "
-                               "the pristine tree" + (f" (not in this config: "
-                                                      f"{' '.join(skipped)})" if skipped else "")
-                               + why)
+    count = "1 changed object compiles" if len(objs) == 1 else \
+        f"{len(objs)} changed objects compile"
+    return p.returncode == 0, (f"{what}: {count} {where}"
+                               + (f" (not in this config: {' '.join(skipped)})" if skipped
+                                  else "") + why)
 
 
-def apply_and_build(base, tip, n, ident):
-    """The pristine base, the mbox applied to it, the result built: the
+def mbox_of(sub):
+    """The mbox make series wrote for SUB."""
+    return os.path.join(SERIESDIR, sub.name, "series.mbox")
+
+
+def apply_alone(tree, sub, info, pristine):
+    """The separate submission SUB applied alone to the pristine base in
+    TREE and compared with its commits in build/linux, then undone: the
     (ok, line) of each step."""
+    lines = [apply_mbox(tree, mbox_of(sub), len(sub.commits), label(sub))]
+    if lines[0][0]:
+        lines.append(same_tree(tree, info["tree"], f"{sub.name} result tree",
+                               "its commit in build/linux"))
+    git(["reset", "--quiet", "--hard", pristine], cwd=tree)
+    return lines
+
+
+def apply_main(tree, main, info, without, lines):
+    """The conduit series MAIN applied to the pristine base in TREE,
+    WITHOUT the separate submissions, compared with its branch in the b4
+    workspace and its changed objects built: appends the (ok, line) of each
+    step to LINES; False when git am failed."""
+    n, names = len(main.commits), ", ".join(without)
+    ok, line = apply_mbox(tree, mbox_of(main), n, "series-check git am", "to the pristine base"
+                          + (f": the conduit series applies without {names}" if without else ""))
+    lines.append((ok, line))
+    if not ok:
+        return False
+    if without:
+        lines.append(same_tree(tree, info["tree"], f"{main.name} result tree",
+                               f"the conduit series cherry-picked onto the base without {names}"))
+    lines.append(build_changed(tree, f"HEAD~{n}", "series-check build", "in the pristine tree"
+                               + (f", the conduit series without {names}" if without else "")))
+    return True
+
+
+def apply_on_top(tree, separate, tip, lines):
+    """The SEPARATE submissions applied on top of the conduit series in
+    TREE, the result compared with build/linux's upstream tree TIP and
+    their changed objects built: appends the (ok, line) of each step to
+    LINES; False when git am failed."""
+    for sub in separate:
+        ok, line = apply_mbox(tree, mbox_of(sub), len(sub.commits), label(sub),
+                              "on top of the conduit series")
+        lines.append((ok, line))
+        if not ok:
+            return False
+    lines.append(same_tree(tree, ktree_tree(tip), "result tree",
+                           "the last upstream commit of build/linux"))
+    if separate:
+        n = sum(len(sub.commits) for sub in separate)
+        lines.append(build_changed(tree, f"HEAD~{n}", "series-check "
+                                   + " ".join(sub.name for sub in separate) + " build",
+                                   "on top of the conduit series", configure=False))
+    return True
+
+
+def apply_and_build(base, tip, subs, infos, ident):
+    """On a fresh unpack of the base: each separate submission alone, the
+    conduit series without them (built), then the separate ones on top of
+    it (equal to build/linux, built). The (ok, line) of each step, and
+    whether every step ran."""
     shutil.rmtree(CHECKDIR, ignore_errors=True)
     tree = os.path.join(CHECKDIR, "linux")
     os.makedirs(tree)
     unpack_base(ident, tree)
-    lines = [same_tree(tree, base, "unpacked base tree", "the assembled base")]
-    lines.append(apply_mbox(tree, os.path.join(SERIESDIR, "series.mbox"), n))
-    if not lines[-1][0]:
-        return lines
-    lines.append(same_tree(tree, tip, "result tree", "the last upstream commit of build/linux"))
-    lines.append(build_changed(tree, n))
-    if all(ok for ok, _ in lines):
+    lines = [same_tree(tree, ktree_tree(base), "unpacked base tree", "the assembled base")]
+    pristine = gitout(["rev-parse", "HEAD"], cwd=tree)
+    *separate, main = subs
+    for sub in separate:
+        lines += apply_alone(tree, sub, infos[sub.name], pristine)
+    done = apply_main(tree, main, infos[main.name], [s.name for s in separate], lines) and \
+        apply_on_top(tree, separate, tip, lines)
+    if done and all(ok for ok, _ in lines):
         # The unpacked tree is not kept: the next check unpacks afresh.
         shutil.rmtree(tree, ignore_errors=True)
-    return lines
+    return lines, done
+
+
+def read_info(sub, tip):
+    """The series.info make series wrote for SUB, checked to be made from
+    build/linux's upstream commits TIP."""
+    d = os.path.join(SERIESDIR, sub.name)
+    info = os.path.join(d, "series.info")
+    if not os.path.exists(info) or not os.path.exists(mbox_of(sub)):
+        raise Fail(f"no {os.path.relpath(mbox_of(sub), TOP)}: run 'make series' first")
+    with open(info) as f:
+        kv = dict(ln.split(" ", 1) for ln in f.read().splitlines())
+    if kv.get("upstream") != tip:
+        raise Fail(f"{os.path.relpath(d, TOP)} was made from other commits than build/linux's: "
+                   "run 'make series' again")
+    return kv
 
 
 def series_check(r):
     """make series-check, its verdicts into R."""
     t0 = time.time()
-    info = os.path.join(SERIESDIR, "series.info")
-    if not os.path.exists(info) or not os.path.exists(os.path.join(SERIESDIR, "series.mbox")):
-        raise Fail("no build/series/series.mbox: run 'make series' first")
-    with open(info) as f:
-        kv = dict(ln.split(" ", 1) for ln in f.read().splitlines())
-    emls = written_emails()
-    check_emails(r, emls)
-    check_recipients(r, emls)
+    base, tip, subs = submissions()
+    infos = {sub.name: read_info(sub, tip) for sub in subs}
+    for sub in subs:
+        emls = written_emails(os.path.join(SERIESDIR, sub.name))
+        check_emails(r, sub, emls, base)
+        check_recipients(r, sub, emls)
+        if sub.separate:
+            check_separate(r, sub, emls)
     with open(os.path.join(KTREE, ".git", "conduit-base")) as f:
         ident = f.read().strip()
-    # The mbox differs on every run (Date:, Message-Id:) but is made from
-    # the same commits: key the cached verdict on those.
-    key = hashlib.sha256(" ".join([kv["base"], kv["tip"], ident, file_hash(FRAGMENTS),
-                                   file_hash(lint_sources("lint_emails.py", "lint_builds.py"))])
+    # The mboxes differ on every run (Date:, Message-Id:) but are made from
+    # the same commits: key the cached verdict on those, of every submission.
+    made = [infos[s.name][k] for s in subs for k in ("name", "base", "tip", "tree", "commits")]
+    key = hashlib.sha256(" ".join(made + [tip, ident, file_hash(FRAGMENTS),
+                                          file_hash(lint_sources("lint_emails.py",
+                                                                 "lint_builds.py"))])
                          .encode()).hexdigest()[:16]
     stamp = os.path.join(CHECKDIR, "passed." + key)
     if os.path.exists(stamp):
@@ -532,11 +821,11 @@ def series_check(r):
                 ok, _, rest = line.rstrip("\n").partition(" ")
                 r.add(ok == "PASS", rest + " (unchanged since the last check)")
         return
-    lines = apply_and_build(kv["base"], kv["tip"], int(kv["commits"]), ident)
+    lines, done = apply_and_build(base, tip, subs, infos, ident)
     for ok, msg in lines:
         r.add(ok, msg)
     log(f"series-check: {time.time() - t0:.0f}s")
-    if all(ok for ok, _ in lines) and len(lines) == 4:
+    if done and all(ok for ok, _ in lines):
         with open(stamp, "w") as f:
             f.writelines(("PASS " if ok else "FAIL ") + msg + "\n" for ok, msg in lines)
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Self-tests of lint's own rules over doctored inputs: the subject rules,
-the F: rule and the claims check each fail on an input made to break them
-and pass on the good one. `make lint` runs them (one line); standalone:
+the F: rule, the claims check and the email rules (a separate submission's
+trailers, where the notes go, which commits each submission sends) each
+fail on an input made to break them and pass on the good one. `make lint` runs them (one line); standalone:
 
   python3 tools/testing/conduit/lint_selftest.py -v
 """
@@ -17,8 +18,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import lint_claims  # noqa: E402
 import lint_commits  # noqa: E402
+import lint_emails  # noqa: E402
 from lint_commits import CommitDiff, subject_problems, uncovered  # noqa: E402
-from lint_tree import ERRORS, subject, upstream_commits  # noqa: E402
+from lint_tree import ERRORS, SERIESDIR, subject, upstream_commits  # noqa: E402
 
 
 def diff(files=(), added=(), removed=(), text=""):
@@ -182,6 +184,103 @@ class Claims(unittest.TestCase):
         self.assertIn("-> lint: nothing -> FAIL", t)
 
 
+FIX_MAIL = """From: A <a@example.invalid>
+Subject: [PATCH] efi: Stop the scan on an error
+
+The walk spins on any other status.
+
+Fixes: 3881ee0b1edc ("efi: avoid efivars layer when loading SSDTs from variables")
+Cc: stable@vger.kernel.org
+Signed-off-by: A <a@example.invalid>
+---
+The cover text of the submission.
+
+---
+ drivers/firmware/efi/efi.c | 9 +++++++++
+ 1 file changed, 9 insertions(+)
+
+diff --git a/drivers/firmware/efi/efi.c b/drivers/firmware/efi/efi.c
+"""
+
+
+class Emails(unittest.TestCase):
+    """A separate submission keeps its Fixes: and Cc: stable trailers, the
+    notes go where series-check looks for them, and every upstream commit
+    goes out in exactly one submission."""
+
+    def test_fix_trailers(self):
+        self.assertEqual(lint_emails.fix_trailers(FIX_MAIL), ("3881ee0b1edc", []))
+
+    def test_doctored_fix_trailers_fail(self):
+        """Without Cc: stable, without Fixes:, a Fixes: without its subject,
+        and both trailers below the --- (where git am drops them)."""
+        head, _, rest = FIX_MAIL.partition("---\n")
+        below = head.replace("Fixes:", "Xixes:").replace("Cc: stable", "Cc: other") + \
+            "---\nFixes: 3881ee0b1edc (\"x\")\nCc: stable@vger.kernel.org\n" + rest
+        for mail, why in [(FIX_MAIL.replace("Cc: stable@vger.kernel.org\n", ""), "stable"),
+                          (FIX_MAIL.replace("Fixes:", "Link:"), "Fixes:"),
+                          (FIX_MAIL.replace(' ("efi: avoid efivars layer when loading SSDTs '
+                                            'from variables")', ""), "Fixes:"),
+                          (below, "Fixes:")]:
+            with self.subTest(why=why):
+                self.assertTrue(any(why in m for m in lint_emails.fix_trailers(mail)[1]))
+
+    def test_written_fix_email(self):
+        """The emails make series wrote for each separate submission."""
+        if not os.path.isdir(SERIESDIR):
+            self.skipTest("no build/series: run 'make series'")
+        dirs = [d for d in os.listdir(SERIESDIR) if d != lint_emails.MAIN and
+                os.path.isdir(os.path.join(SERIESDIR, d))]
+        for d in dirs:
+            for path in lint_emails.written_emails(os.path.join(SERIESDIR, d)):
+                with open(path) as f:
+                    mail = f.read()
+                with self.subTest(email=os.path.basename(path)):
+                    self.assertEqual(lint_emails.fix_trailers(mail)[1], [])
+                    self.assertTrue(lint_emails.fix_trailers(
+                        mail.replace("Cc: stable@vger.kernel.org\n", "", 1))[1])
+
+    def notes_in(self, mail, single):
+        """MAIL after add_notes(); whether notes_placed() finds the notes in
+        it and in MAIL as it was."""
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "0001.eml")
+            with open(path, "w") as f:
+                f.write(mail)
+            before = lint_emails.notes_placed(path, "Built for arm64.", single)
+            lint_emails.add_notes([path], [("slug", "Built for arm64.")], single)
+            with open(path) as f:
+                return f.read(), lint_emails.notes_placed(path, "Built for arm64.", single), before
+
+    def test_single_patch_notes_after_the_cover_text(self):
+        mail, placed, before = self.notes_in(FIX_MAIL, True)
+        self.assertIn("The cover text of the submission.\n\nBuilt for arm64.\n\n---\n "
+                      "drivers/", mail)
+        self.assertTrue(placed)
+        self.assertFalse(before)
+
+    def test_patch_notes_right_below_the_line(self):
+        mail, placed, before = self.notes_in(FIX_MAIL, False)
+        self.assertIn("---\nBuilt for arm64.\n\nThe cover text", mail)
+        self.assertTrue(placed)
+        self.assertFalse(before)
+
+    def test_submissions_split_the_upstream_commits(self):
+        """Separate submissions first, the conduit series last, every
+        upstream commit in exactly one, in order."""
+        try:
+            _, _, commits = upstream_commits()
+            _, _, subs = lint_emails.submissions()
+        except ERRORS:
+            self.skipTest("build/linux is not assembled")
+        self.assertEqual(subs[-1].name, lint_emails.MAIN)
+        self.assertTrue(all(s.separate for s in subs[:-1]) and not subs[-1].separate)
+        self.assertEqual(sorted(c for s in subs for c in s.commits), sorted(commits))
+        for s in subs:
+            self.assertEqual(s.commits, [c for c in commits if c in s.commits])
+            self.assertEqual(len(s.commits), len(s.notes))
+
+
 def run_tests():
     """Run the self-tests quietly: (ok, count, failures text)."""
     out = io.StringIO()
@@ -194,8 +293,8 @@ def gate_selftest(r):
     """One line: lint's rules pass the self-tests."""
     ok, n, text = run_tests()
     bad = [ln for ln in text.splitlines() if ln.startswith(("FAIL:", "ERROR:"))]
-    r.add(ok, f"lint self-test: {n} cases of the subject, F: and claims rules over "
-          "doctored inputs", " | ".join(bad)[:1000])
+    r.add(ok, f"lint self-test: {n} cases of the subject, F:, claims and email rules "
+          "over doctored inputs", " | ".join(bad)[:1000])
     return f"self-test {'ok' if ok else 'FAIL'}"
 
 

@@ -1,15 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Included by the top-level Makefile: the submission tooling.
 #
-#   make series        b4-prepared patch emails of the upstream commits, with
-#                      the cover letter (cover-letter.txt), To/Cc from
-#                      get_maintainer.pl, change-id and base-commit, written
-#                      to build/series/ (*.eml and series.mbox); sends nothing
+#   make series        b4-prepared patch emails of the upstream commits, To/Cc
+#                      from get_maintainer.pl, change-id and base-commit,
+#                      one submission per directory (*.eml, series.mbox,
+#                      series.info in each); sends nothing:
+#                        build/series/conduit/  the conduit series with its
+#                          cover letter (cover-letter.txt), cherry-picked
+#                          onto the base without the separate submissions
+#                          (a conflict fails, naming the commit)
+#                        build/series/<name>/   each "submission: <name>" of
+#                          SERIES on its own (cover-<name>.txt below its ---)
 #   make series-check  every @FIELD@ filled in, the notes below each ---,
-#                      get_maintainer.pl's To:/Cc: in every email; the mbox
-#                      applies with git am onto a fresh unpack of the base,
-#                      gives the same tree as build/linux, and the changed
-#                      objects build there
+#                      get_maintainer.pl's To:/Cc: in every email, a separate
+#                      submission's Fixes:, Cc: stable and maintainers in
+#                      To:; on a fresh unpack of the base each separate mbox
+#                      applies alone, the conduit mbox applies without them
+#                      and its changed objects build, then the separate ones
+#                      apply on top, give the same tree as build/linux's
+#                      upstream commits, and their changed objects build
 #   make defconfig-check
 #                      arm64 defconfig + defconfig-series.config built from
 #                      the upstream commits: 0 new warnings against the
