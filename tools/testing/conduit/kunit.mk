@@ -47,12 +47,15 @@ COV_SOURCES  := $(addprefix $(KTREE)/kernel/conduit/,conduit.c debugfs.c)
 # own: the first boot runs the suite firmware_conduit alone, which must end
 # with lockdep on; the second only firmware_conduit_lockdep.
 KUNIT_LOCKDEP := --kconfig_add CONFIG_FIRMWARE_CONDUIT_KUNIT_LOCKDEP_TEST=y
+# The UML build of a fresh clone through ccache, as bench.mk does; not the
+# coverage build, whose .gcno files must come from this tree's compile.
+KUNIT_CCACHE := $(if $(CCACHE),--make_options 'CC=ccache gcc')
 
 kunit: tree
 	@mkdir -p $(RESULTS) $(KUNIT_BUILD)
 	@rc=0; rm -f $(KUNIT_BUILD)/test.log $(KUNIT_BUILD)/test-main.log \
 		$(KUNIT_BUILD)/test-lockdep.log; \
-	$(KUNIT_PY) --kunitconfig=kernel/conduit/.kunitconfig $(KUNIT_LOCKDEP) \
+	$(KUNIT_PY) --kunitconfig=kernel/conduit/.kunitconfig $(KUNIT_LOCKDEP) $(KUNIT_CCACHE) \
 		--build_dir=$(KUNIT_BUILD) firmware_conduit \
 		> $(KUNIT_BUILD)/kunit.out 2>&1 || rc=$$?; \
 	grep -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED|CRASHED)\]|Testing complete|=+)' \
