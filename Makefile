@@ -166,11 +166,23 @@ define kconfig_unchecked
 	echo "$$inputs $$(sha256sum < $$out/.config | cut -d' ' -f1)" > $$out/.conduit-config
 endef
 
-# $(call build_kernel,tree,fragments[,outdir[,targets]]): configure and
-# build TARGETS (default Image) in TREE/OUTDIR (default out). A build of
-# the same inputs (source, .config, initramfs, toolchain) comes from the
-# cache outside the clone instead, see kcache.sh; a fresh clone on the same
-# machine builds no kernel twice.
+# $(call seed_kernel,outdir,seed outdir,seed lock): start an empty OUTDIR
+# from SEED, a finished build of the same tree with another config. Kbuild
+# then recompiles only what the config difference reaches (fixdep's
+# per-option dependencies, include/config/), instead of preprocessing every
+# file again for ccache: the FF-A-as-modules kernel differs from the
+# patched one in three options, the IMA_INIT_LATE_SYNC one from stock in one.
+seed_kernel = if [ ! -e $(1)/vmlinux ] && [ -e $(2)/vmlinux ]; then \
+	echo "kernel: starting $(1) from the build in $(2)"; \
+	flock $(3) rsync -a --exclude=/.config --exclude=/.config.old --exclude=/.conduit-config \
+		--exclude=/.kcache-key --exclude=/build.log $(2)/ $(1)/ && touch $(1)/.config; fi;
+
+# $(call build_kernel,tree,fragments[,outdir[,targets[,seed outdir,seed lock]]]):
+# configure and build TARGETS (default Image) in TREE/OUTDIR (default out).
+# A build of the same inputs (source, .config, initramfs, toolchain) comes
+# from the cache outside the clone instead, see kcache.sh; a fresh clone on
+# the same machine builds no kernel twice. Otherwise an empty OUTDIR starts
+# from the seed's build, if given and built (seed_kernel).
 define build_kernel
 	@if [ "$$(id -u)" != 0 ] && ! command -v aarch64-linux-gnu-gcc >/dev/null; then \
 		echo "kernel: no aarch64-linux-gnu-gcc: run 'sudo apt-get install gcc-aarch64-linux-gnu'"; \
@@ -180,6 +192,7 @@ define build_kernel
 		"a kernel build needs about 3 GiB more: free some space"; exit 1; fi
 	$(call kconfig,$(1),$(2),$(3))
 	@$(T)/kcache.sh restore $(1) $(1)/$(or $(3),out) $(or $(4),Image) && exit 0; \
+		$(if $(5),$(call seed_kernel,$(1)/$(or $(3),out),$(5),$(6))) \
 		echo "kernel: building $(1)/$(or $(3),out)"; \
 		$(call KMAKE,$(1),$(3)) -s $(or $(4),Image) 2>&1 | tee $(1)/$(or $(3),out)/build.log | \
 		grep -v '^$$' || true; \
@@ -209,7 +222,7 @@ kernel-ffa-module: tree $(BUILD)/initramfs.list
 	@flock $(BUILD)/.kernel-ffa-module.lock $(MAKE) --no-print-directory kernel-ffa-module-unlocked
 
 kernel-ffa-module-unlocked:
-	$(call build_kernel,$(KTREE),$(FRAGMENT) $(FRAGMENT_PATCHED) $(FRAGMENT_FFA_MODULE),out-ffa-module,Image modules)
+	$(call build_kernel,$(KTREE),$(FRAGMENT) $(FRAGMENT_PATCHED) $(FRAGMENT_FFA_MODULE),out-ffa-module,Image modules,$(KTREE)/out,$(BUILD)/.kernel-patched.lock)
 	@printf '%s\n' 'dir /modules 0755 0 0' \
 		'file /modules/ffa-core.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-core.ko 0644 0 0' \
 		'file /modules/ffa-module.ko $(KTREE)/out-ffa-module/drivers/firmware/arm_ffa/ffa-module.ko 0644 0 0' \
@@ -227,7 +240,7 @@ kernel-stock-ima-late: tree $(BUILD)/initramfs.list
 	@flock $(BUILD)/.kernel-stock-ima-late.lock $(MAKE) --no-print-directory kernel-stock-ima-late-unlocked
 
 kernel-stock-ima-late-unlocked:
-	$(call build_kernel,$(KSTOCK),$(FRAGMENT) $(FRAGMENT_IMA_LATE),out-ima-late-sync)
+	$(call build_kernel,$(KSTOCK),$(FRAGMENT) $(FRAGMENT_IMA_LATE),out-ima-late-sync,,$(KSTOCK)/out,$(BUILD)/.kernel-stock.lock)
 
 # The patched kernel's config in another work tree of the series, for lint's
 # bisect tree and series-check's pristine tree: make kconfig-tree CONFIG_TREE=dir
