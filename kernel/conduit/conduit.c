@@ -35,7 +35,11 @@
 #define CREATE_TRACE_POINTS
 #include <trace/events/conduit.h>
 
-#define CONDUIT_GATE(sym)	IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_##sym)
+/* Spelled out for fixdep, which rebuilds on whole CONFIG_ names only. */
+#define CONDUIT_GATE_FFA_PROXY \
+	IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA_PROXY)
+#define CONDUIT_GATE_FFA	IS_ENABLED(CONFIG_FIRMWARE_CONDUIT_GATE_FFA)
+#define CONDUIT_GATE(sym)	CONDUIT_GATE_##sym
 
 int __conduit_words[CONDUIT_NR] __ro_after_init = {
 	[CONDUIT_FFA_PROXY] = CONDUIT_GATE(FFA_PROXY) ? CONDUIT_PENDING : 0,
