@@ -850,13 +850,19 @@ def patched_ffa_pending_at_late_level(res):
     publication. Asserts the fault's effect: FF-A is re-probed, the barrier
     before the late initcalls gives up 1 to 1.5 s later (so jiffies went
     on), the late level begins after that, and the FF-A conduit is
-    published only after the late level has begun."""
+    published only after the late level has begun.
+
+    The lower bound allows 10 ms: the 1 s starts when the init task reaches
+    the barrier, which can be just before the re-probe worker prints its
+    line, and the wait counts whole jiffies (4 ms at HZ=250). Measured:
+    0.9992 s once (fresh-clone run of 2026-12-08), 1.013 and 1.023 s in
+    the two runs before."""
     lines = log_kernel_lines(res)
     start, _ = first_line(lines, r"^platform arm-ffa: probing again, its firmware conduit is final$")
     gave_up, _ = first_line(lines, st.REPROBE_STILL_RUNS)
     late = res.get("late_level_at")
     pub = first_event(res, "conduit", r"\bffa: final, status")
-    ok = (None not in (start, gave_up, late, pub) and 1.0 <= gave_up - start < 1.5 and
+    ok = (None not in (start, gave_up, late, pub) and 0.99 <= gave_up - start < 1.5 and
           gave_up <= late < pub)
     return ok, (f"FF-A re-probed from {start}, the barrier gave up at {gave_up}, "
                 f"late level at {late}, FF-A conduit published at {pub}")
