@@ -32,12 +32,15 @@ import console  # noqa: E402
 import qemu  # noqa: E402
 import scenario_table as st  # noqa: E402
 
-# Where each kernel is built (O=out inside its tree).
-KERNEL_TREES = {"patched": "linux", "stock": "stock"}
+
+def kernel_target(scen, kernel):
+    """The make target that builds the kernel a boot of SCEN on KERNEL uses."""
+    return scen.get("build_target") or ("kernel-stock" if kernel == "stock" else "kernel")
+
 
 def kernel_image(build, kernel, scen=None):
     """The Image a scenario boots: KERNEL's, or the scenario's own build."""
-    out = (scen or {}).get("kernel_dir") or os.path.join(KERNEL_TREES[kernel], "out")
+    out = (scen or {}).get("kernel_dir") or os.path.join(st.KERNEL_TREES[kernel], "out")
     return os.path.join(build, out, "arch/arm64/boot/Image")
 
 
@@ -68,9 +71,8 @@ def run(kernel, name, build, timeout=None):
     base = os.path.join(outdir, f"{kernel}-{name}")
     image = kernel_image(build, kernel, scen)
     if not os.path.exists(image):
-        target = scen.get("build_target") or ("kernel-stock" if kernel == "stock" else "kernel")
         return not_started(kernel, name, base, f"no {kernel} kernel at {image}: "
-                           f"run 'make {target}'")
+                           f"run 'make {kernel_target(scen, kernel)}'")
     try:
         cmd = qemu.qemu_command(scen, image, build, base)
     except (OSError, subprocess.CalledProcessError, qemu.ScenarioError) as e:
@@ -254,8 +256,7 @@ def make_targets(name, kernel=None):
     fw = scen.get("firmware")
     targets = list(FIRMWARE_TARGETS.get(fw, ["firmware"]))
     for k in scenario_kernels(name, kernel):
-        targets.append(scen.get("build_target") or
-                       ("kernel-stock" if k == "stock" else "kernel"))
+        targets.append(kernel_target(scen, k))
     return list(dict.fromkeys(targets))
 
 
@@ -345,9 +346,9 @@ def main():
     if a.action == "targets":
         print(" ".join(make_targets(a.scenario, a.kernel)))
         return
-    if a.action == "scenario":
-        sys.exit(0 if boot_scenario(a.scenario, a.kernel, os.path.abspath(a.build)) else 1)
     build = os.path.abspath(a.build)
+    if a.action == "scenario":
+        sys.exit(0 if boot_scenario(a.scenario, a.kernel, build) else 1)
     if a.action == "all":
         with open(a.results, "w") as f:
             for name, scen in st.SCENARIOS.items():

@@ -82,14 +82,16 @@ def kmake(tree, targets, extra=(), check=False, out="out"):
 # Kernel splats: console lines that fail a run whatever it tests. Each is
 # (kind, pattern); the kinds name the report in PASS/FAIL lines.
 
+# WARN's line: "WARNING: FILE:LINE at SYM, CPU#N: COMM/PID" in the 7.3
+# kernels (kernel/panic.c __warn()), "WARNING: CPU: N PID: N at ..." in
+# older ones. kunit_results.py uses it too.
+WARN_LINE = r"WARNING: (\S+:\d+ )?at \S+, CPU#\d+: |WARNING: CPU: \d+ PID: \d+ at "
+
 KERNEL_SPLATS = [
     ("panic", re.compile(r"Kernel panic|kernel BUG at|Internal error:|Oops")),
     ("hyp panic", re.compile(r"HYP panic|hyp panic|nVHE hyp panic")),
-    # WARN's line: "WARNING: FILE:LINE at SYM, CPU#N: COMM/PID" in the 7.3
-    # kernels (kernel/panic.c __warn()), "WARNING: CPU: N PID: N at ..." in
-    # older ones; and the "cut here" line before it.
-    ("WARN", re.compile(r"WARNING: (\S+:\d+ )?at \S+, CPU#\d+: |WARNING: CPU: \d+ PID: \d+ at |"
-                        r"------------\[ cut here \]")),
+    # the WARN line, and the "cut here" line before it
+    ("WARN", re.compile(WARN_LINE + r"|------------\[ cut here \]")),
     ("KASAN", re.compile(r"BUG: KASAN|KASAN: ")),
     ("BUG", re.compile(r"\bBUG:")),
     ("lockdep", re.compile(r"possible circular locking|possible recursive locking|"

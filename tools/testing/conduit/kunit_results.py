@@ -15,6 +15,8 @@
 import re
 import sys
 
+import conduit_common as cc
+
 # Kernel reports that fail the run even when every case passed.
 REPORTS = [
     (re.compile(r"BUG: KASAN|KASAN: "), "KASAN report"),
@@ -26,8 +28,7 @@ REPORTS = [
 ]
 # Generic WARN splats count only once the tests run: the UML boot itself
 # warns about virtio PCI without a device ID (arch_uml.config).
-WARN = (re.compile(r"WARNING: (\S+:\d+ )?at \S+, CPU#\d+: |WARNING: CPU: |"
-                   r"------------\[ cut here \]"), "kernel WARNING")
+WARN = (re.compile(cc.WARN_LINE + r"|------------\[ cut here \]"), "kernel WARNING")
 TAP_START = re.compile(r"^\s*K?TAP version")
 CASE = re.compile(r"^\s+(ok|not ok) \d+ ([A-Za-z0-9_]+)(.*)$")
 SUITE = re.compile(r"^\s*(ok|not ok) \d+ firmware_conduit(\s|$)")

@@ -23,6 +23,11 @@ def wall_seconds(results, suite):
         return None
 
 
+def mmss(seconds):
+    """SECONDS as "   m:ss" for the wall-time column."""
+    return f"{seconds // 60:4}:{seconds % 60:02}"
+
+
 def main():
     results, suites = sys.argv[1], sys.argv[2:]
     passed = failed = total_s = 0
@@ -41,12 +46,12 @@ def main():
         secs = wall_seconds(results, suite)
         total_s += secs or 0
         print(f"{suite:<24} {p:4} passed {fl:4} failed"
-              + (f" {secs // 60:4}:{secs % 60:02} wall" if secs is not None else ""))
+              + (f" {mmss(secs)} wall" if secs is not None else ""))
         for ln in lines:
             if ln.startswith("FAIL"):
                 print("    " + ln)
     if total_s:
-        print(f"{'all suites':<24}{'':24} {total_s // 60:4}:{total_s % 60:02} wall")
+        print(f"{'all suites':<24}{'':24} {mmss(total_s)} wall")
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
