@@ -37,6 +37,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -640,8 +641,52 @@ class Ktap(unittest.TestCase):
         self.assertTrue(cc.parse_ktap(lines)[0])
 
 
+class Commands(unittest.TestCase):
+    """make scenarios, make scenario and make test's closing table, from the
+    scenario table and a results directory."""
+
+    def test_a_scenario_needs_the_kernels_and_firmware_its_row_names(self):
+        self.assertEqual(boot.make_targets("tpm-latesync-pkvm"),
+                         ["uefi", "firmware", "kernel-stock-ima-late"])
+        self.assertEqual(boot.make_targets("spmc-pkvm"), ["firmware", "kernel-stock", "kernel"])
+        self.assertEqual(boot.make_targets("spmc-pkvm", "patched"), ["firmware", "kernel"])
+        self.assertEqual(boot.make_targets("optee-pkvm", "stock"),
+                         ["secure-world-soft", "kernel-stock"])
+
+    def test_a_kernel_the_row_does_not_boot_is_refused(self):
+        self.assertEqual(boot.scenario_kernels("spmc-pkvm"), ["stock", "patched"])
+        with self.assertRaises(SystemExit):
+            boot.scenario_kernels("early-consumer", "stock")
+
+    def test_the_table_lists_every_scenario_with_each_check_and_its_kernels(self):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            boot.print_table()
+        text = out.getvalue()
+        for name in st.SCENARIOS:
+            self.assertIn(f"\n{name}: ", "\n" + text)
+        self.assertIn("stock_ffa_probes_at_late_initcall (stock): ", text)
+        self.assertIn("ffa_through_pkvm (stock+patched): ", text)
+
+    def test_the_closing_table_shows_each_suites_wall_time(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, text, secs in (("a", "PASS a: x\n", "125"), ("b", "FAIL b: y\n", None)):
+                with open(os.path.join(d, name + ".txt"), "w") as f:
+                    f.write(text)
+                if secs:
+                    with open(os.path.join(d, name + ".seconds"), "w") as f:
+                        f.write(secs)
+            p = subprocess.run([sys.executable, os.path.join(HERE, "summary.py"), d, "a", "b"],
+                               capture_output=True, text=True)
+        lines = p.stdout.splitlines()
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("a                           1 passed    0 failed    2:05 wall", lines)
+        self.assertIn("b                           0 passed    1 failed", lines)
+        self.assertEqual(lines[-1], "1 passed, 1 failed")
+
+
 CLASSES = [GluedLines, InitInterleave, Warnings, Panics, Timeouts, FirmwareLogs, UefiAndTpm,
-           Xtest, Ktap]
+           Xtest, Ktap, Commands]
 
 
 # ---------------------------------------------------------------------------
